@@ -1,0 +1,50 @@
+"""Project-wide pytest configuration: shared fixtures and a per-stage timing table."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent
+STAGES = {  # the first matching prefix of a test's node id names its stage
+    "notebooks/": "nbval (re-execute notebooks)",
+    "tests/test_notebooks.py": "notebook hygiene",
+    "tests/test_lint.py": "lint (ruff)",
+    "tests/test_environments.py": "environments and Binder",
+    "tests/test_jupyterlab.py": "JupyterLab server",
+    "tests/test_browser": "browser",
+    "tests/test_site": "static site",
+}
+_seconds: dict[str, float] = defaultdict(float)
+_start = time.perf_counter()
+
+
+def stage_of(nodeid: str) -> str:
+    return next((s for prefix, s in STAGES.items() if nodeid.startswith(prefix)), "unit tests")
+
+
+def pytest_runtest_logreport(report):
+    _seconds[stage_of(report.nodeid)] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _seconds:
+        return
+    terminalreporter.section("time per stage (seconds)")
+    for stage, seconds in sorted(_seconds.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"{stage:<32} {seconds:7.1f}")
+    terminalreporter.write_line(f"{'total wall time':<32} {time.perf_counter() - _start:7.1f}")
+
+
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="no CUDA device on this machine"))]
+
+
+@pytest.fixture(params=DEVICES)
+def device(request) -> str:
+    """Run a test once on the CPU and once on CUDA (skipped when no GPU is present)."""
+    return request.param

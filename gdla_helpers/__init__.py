@@ -1,0 +1,19 @@
+"""gdla_helpers: the companion package of the course Gradient Descent Linear Algebra.
+
+Import it as ``import gdla_helpers as gh``. Importing has no side effects: no printing, no
+renderer changes, no network. Each module owns one idea:
+
+- ``losses``: mse and the residual/error measures.
+- ``plotting``: plotly figures (returned, never shown).
+- ``checks``: exercise self-checks (``check_*``).
+"""
+
+from . import checks, losses, plotting
+from .checks import *  # noqa: F403
+from .losses import *  # noqa: F403
+from .plotting import *  # noqa: F403
+
+__version__ = "0.1.0"
+
+# The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
+__all__ = [*losses.__all__, *plotting.__all__, *checks.__all__]

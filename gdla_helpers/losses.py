@@ -1,0 +1,64 @@
+"""Losses and error measures: pure, differentiable, dtype- and device-preserving."""
+
+from __future__ import annotations
+
+import torch
+
+from . import _validate
+
+__all__ = ["mse", "relative_error", "relative_residual", "identity_like"]
+
+
+def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean squared error: the average of (prediction - target)² over all entries.
+
+    Introduced in notebook 02, section "The loss: how lost are we?".
+
+    Parameters: prediction, target: floating-point tensors of the same shape. The target must be
+    finite; a non-finite prediction gives a non-finite loss (that is how divergence shows up).
+    """
+    _validate.tensor(prediction, "prediction")
+    _validate.finite(_validate.tensor(target, "target"), "target")
+    _validate.same_shape(prediction, target, "prediction and target")
+    return ((prediction - target) ** 2).mean()
+
+
+def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
+    """‖approx - exact‖_F / ‖exact‖_F: how far approx is from exact, relative to exact's size.
+
+    Introduced in notebook 03, section "Inspecting the result".
+
+    Parameters: approx, exact: floating-point tensors of the same shape; exact finite and non-zero.
+    """
+    _validate.tensor(approx, "approx")
+    _validate.finite(_validate.tensor(exact, "exact"), "exact")
+    _validate.same_shape(approx, exact, "approx and exact")
+    scale = torch.linalg.vector_norm(exact)
+    if scale == 0:
+        raise ValueError("exact is all zeros, so a relative error is undefined; compare norms instead")
+    return torch.linalg.vector_norm(approx - exact) / scale
+
+
+def identity_like(M: torch.Tensor) -> torch.Tensor:
+    """The n×n identity with M's dtype and device (n = number of rows of the square M)."""
+    _validate.tensor(M, "M", ndim=2)
+    return torch.eye(M.shape[0], dtype=M.dtype, device=M.device)
+
+
+def relative_residual(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
+    """‖XM - I‖_F / ‖I‖_F = ‖XM - I‖_F / √n: how far X is from being M's inverse.
+
+    Introduced in notebook 02, section "When is X good enough?".
+
+    Parameters: X, M: n×n floating-point matrices (M finite); side: "left" measures XM - I,
+    "right" measures MX - I.
+    """
+    _validate.tensor(X, "X", ndim=2)
+    _validate.square(M, "M", "The inverse needs a square matrix; use torch.linalg.pinv otherwise.")
+    if X.shape != M.shape:
+        raise ValueError(f"X must have M's shape {tuple(M.shape)}, got {tuple(X.shape)}")
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' (XM - I) or 'right' (MX - I), got {side!r}")
+    product = X @ M if side == "left" else M @ X
+    identity = identity_like(M)
+    return torch.linalg.matrix_norm(product - identity) / torch.linalg.matrix_norm(identity)

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""One entry point for learners and contributors. Creates and reuses a virtual environment in .venv.
+
+    python scripts/course.py lab        # set everything up, open the course in JupyterLab
+    python scripts/course.py test       # set everything up, run the whole test suite
+    python scripts/course.py execute    # re-execute the notebooks in place from a clean kernel
+    python scripts/course.py lock       # re-resolve requirements-lock.txt (see README)
+    python scripts/course.py setup [--dev]
+
+On Windows use `py -3.11 scripts\\course.py lab`. Only the standard library is used here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements-lock.txt"
+STAMP = VENV / "gdla-stamp.json"
+PIP_VERSION = "26.3"  # pinned so that a new pip release cannot change how the lock resolves
+PYTORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+REQUIREMENTS = {"runtime": "requirements.txt", "dev": "requirements-dev.txt"}
+
+
+def venv_python() -> Path:
+    """The Python interpreter inside .venv (Scripts\\python.exe on Windows)."""
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def _fingerprint(level: str) -> str:
+    """A hash of everything that decides what .venv contains."""
+    digest = hashlib.sha256(level.encode())
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-lock.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(cmd: list[str | os.PathLike], **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def setup(level: str = "runtime", torch_cpu_index: bool = False) -> Path:
+    """Create .venv if needed and install the locked environment; skip when nothing changed."""
+    if sys.version_info[:2] != (3, 11):
+        print(f"note: the course is tested on Python 3.11; this is {sys.version.split()[0]}")
+    start = time.perf_counter()
+    python = venv_python()
+    if not python.exists():
+        _run([sys.executable, "-m", "venv", VENV])
+    wanted = {level: _fingerprint(level)}
+    done = json.loads(STAMP.read_text()) if STAMP.exists() else {}
+    # A dev environment contains the runtime one.
+    if done.get(level) == wanted[level] or (level == "runtime" and done.get("dev") == _fingerprint("dev")):
+        return python
+    _run([python, "-m", "pip", "install", "--quiet", f"pip=={PIP_VERSION}"])
+    if torch_cpu_index:  # only for learners on Linux who would otherwise get a CUDA build
+        torch_pin = next(line for line in LOCK.read_text().splitlines() if line.startswith("torch=="))
+        _run([python, "-m", "pip", "install", "--quiet", "--index-url", PYTORCH_CPU_INDEX,
+              torch_pin.split("+")[0] + "+cpu"])
+    _run([python, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS[level], "-c", LOCK.name])
+    done.update(wanted)
+    STAMP.write_text(json.dumps(done, indent=1))
+    print(f"environment ready in {time.perf_counter() - start:.0f} s: {VENV}", flush=True)
+    return python
+
+
+def lab_command(python: Path, extra: list[str]) -> list[str]:
+    """The JupyterLab command line that opens the course on notebooks/."""
+    cmd = [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+           "--LabApp.default_url=/lab/tree/notebooks"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # JupyterLab refuses to run as root without it
+    return cmd + extra
+
+
+def _exec(cmd: list[str]) -> int:
+    """Replace this process by cmd where possible, so that its PID is the server's."""
+    sys.stdout.flush()
+    if os.name != "nt":
+        os.chdir(ROOT)
+        os.execv(cmd[0], cmd)
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("help", [])
+    cpu = "--torch-cpu-index" in rest
+    rest = [a for a in rest if a != "--torch-cpu-index"]
+    if command == "setup":
+        setup("dev" if "--dev" in rest else "runtime", cpu)
+        return 0
+    if command == "lab":
+        return _exec(lab_command(setup("runtime", cpu), rest))
+    if command == "test":
+        python = setup("dev", cpu)
+        env = dict(os.environ, GDLA_COURSE_PYTHON=str(python))
+        return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    if command == "execute":
+        return subprocess.call([str(setup("dev", cpu)), "scripts/nbtools.py", "execute", *rest], cwd=ROOT)
+    if command == "lock":
+        return subprocess.call([sys.executable, "scripts/lock.py", *rest], cwd=ROOT)
+    print(__doc__)
+    return 0 if command in ("help", "-h", "--help") else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,49 @@
+"""The public API of gdla_helpers is pinned: renaming a name must keep the old one as an alias."""
+
+import inspect
+import subprocess
+import sys
+
+import gdla_helpers as gh
+
+# Every public name, as notebooks use them (gh.NAME). Add new names here; never remove one.
+PUBLIC_API = {
+    # losses
+    "mse", "relative_error", "relative_residual", "identity_like",
+    # plotting
+    "COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
+    # checks
+    "check_shape",
+}
+
+
+def test_public_api_is_pinned():
+    assert set(gh.__all__) == PUBLIC_API, (
+        "gh.__all__ changed: add new names to PUBLIC_API; a renamed name must stay as an alias"
+    )
+    assert len(gh.__all__) == len(set(gh.__all__)), "a name is exported twice"
+    for name in PUBLIC_API:
+        assert hasattr(gh, name), f"gh.{name} is missing"
+
+
+def test_public_functions_are_documented():
+    for name in gh.__all__:
+        obj = getattr(gh, name)
+        if not callable(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        assert doc.splitlines() and doc.splitlines()[0].strip(), f"{name} has no one-line summary"
+        if name not in {"identity_like"}:  # small utilities may skip the pointer
+            assert "Introduced in notebook" in doc, f"{name}'s docstring must say where it is introduced"
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import plotly.io as pio; before = pio.renderers.default\n"
+        "import gdla_helpers\n"
+        "assert pio.renderers.default == before, 'gdla_helpers changed the plotly renderer'\n"
+        "import torch; assert torch.get_default_dtype() == torch.float32\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == "", "importing gdla_helpers must print nothing"

@@ -1,0 +1,103 @@
+"""requirements.txt, the lock, environment.yml and binder/ describe one and the same course."""
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import lock  # noqa: E402
+
+RUNTIME = {"torch", "numpy", "pandas", "plotly", "nbformat", "jupyterlab", "ipykernel"}
+
+
+def _conda_pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        match = re.match(r"^\s+- ([A-Za-z0-9_.\-]+)=([^=\s]+)", line)
+        if match:
+            name = {"pytorch": "torch"}.get(match.group(1), match.group(1))
+            pins[lock.canonical(name)] = match.group(2)
+    return pins
+
+
+def _binder_pins() -> dict[str, str]:
+    return {n: v.split("+")[0] for n, v in lock.pins(ROOT / "binder" / "requirements.txt").items()}
+
+
+def test_runtime_sets_agree():
+    pip = lock.pins(ROOT / "requirements.txt")
+    conda = _conda_pins(ROOT / "environment.yml")
+    binder = _binder_pins()
+    assert set(pip) == RUNTIME
+    assert {n: v for n, v in conda.items() if n != "python"} == pip
+    assert {n: binder[n] for n in RUNTIME} == pip
+
+
+def test_pins_match_the_lock():
+    locked = lock.pins(ROOT / "requirements-lock.txt")
+    for name in ("requirements.txt", "requirements-dev.txt", "binder/requirements.txt"):
+        for package, version in lock.pins(ROOT / name).items():
+            assert locked.get(package) == version.split("+")[0], f"{name}: {package}=={version}"
+
+
+def test_torch_is_pinned_exactly_to_the_cpu_wheel_we_test():
+    assert lock.pins(ROOT / "requirements.txt")["torch"] == "2.13.0"
+    assert lock.pins(ROOT / "binder" / "requirements.txt")["torch"] == "2.13.0+cpu"
+    assert "pytorch=2.13.0=cpu_*" in (ROOT / "environment.yml").read_text()
+
+
+def test_package_metadata_admits_the_locked_versions():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {Requirement(r).name: Requirement(r) for r in meta["dependencies"]}
+    assert set(declared) == {"torch", "numpy", "pandas", "plotly", "nbformat"}
+    locked = lock.pins(ROOT / "requirements-lock.txt")
+    for name, req in declared.items():
+        assert Version(locked[name]) in req.specifier, f"{name} {locked[name]} outside {req}"
+    assert Version("2.14.1") not in declared["torch"].specifier, "admits a newer (CUDA) torch"
+
+
+def test_ci_installs_only_from_the_default_index():
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-lock.txt", ".ci/run"):
+        text = (ROOT / name).read_text()
+        assert not re.search(r"--(extra-)?index-url|^\s*-i\s", text, re.M), name
+    assert "--torch-cpu-index" not in (ROOT / ".ci" / "run").read_text()
+
+
+def test_environment_yml_shape():
+    text = (ROOT / "environment.yml").read_text()
+    assert "conda-forge" in text and "- python=3.11" in text and "- -e ." in text
+
+
+def test_binder_files():
+    post_build = ROOT / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
+    text = post_build.read_text()
+    assert "set -euo pipefail" in text and "pip install --no-deps --editable ." in text
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    assert not (ROOT / "binder" / "environment.yml").exists(), "it would win over requirements.txt"
+
+
+def test_repo2docker_detects_python_311(monkeypatch):
+    repo2docker = pytest.importorskip("repo2docker.app")
+    monkeypatch.chdir(ROOT)
+    r2d = repo2docker.Repo2Docker()
+    buildpacks = (B(base_image=r2d.base_image) for B in r2d.buildpacks)
+    bp = next((b for b in buildpacks if b.detect()), None)
+    assert bp is not None and type(bp).__name__ == "PythonBuildPack"
+    assert bp.python_version == "3.11"
+
+
+def test_repo2docker_dockerfile_installs_requirements_and_package():
+    result = subprocess.run([sys.executable, "-m", "repo2docker", "--no-build", "--debug", str(ROOT)],
+                            capture_output=True, text=True, timeout=120)
+    dockerfile = result.stdout + result.stderr
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
+    assert "./binder/postBuild" in dockerfile

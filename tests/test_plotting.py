@@ -1,0 +1,65 @@
+"""Unit tests of gdla_helpers.plotting: inspect the returned figures, never show them."""
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import torch
+
+import gdla_helpers as gh
+
+
+def test_plot_losses_one_run_accepts_0d_tensors_and_arrays():
+    losses = [torch.tensor(1.0), np.array(0.5), 0.25]  # plotly 7 rejects 0-d arrays as y itself
+    fig = gh.plot_losses(losses)
+    assert isinstance(fig, go.Figure) and len(fig.data) == 1
+    assert list(fig.data[0].y) == [1.0, 0.5, 0.25]
+    assert fig.layout.yaxis.type == "log"
+    assert fig.layout.title.text == "Loss per iteration"
+    assert fig.layout.xaxis.title.text == "iteration" and fig.layout.yaxis.title.text == "loss"
+    assert fig.layout.showlegend is True
+
+
+def test_plot_losses_several_runs_get_names_and_distinct_colours():
+    class Run:  # anything with .losses, like a run's history
+        losses = torch.tensor([3.0, 2.0])
+
+    fig = gh.plot_losses({"random M": [1, 0.1], "diagonal M": np.array([1, 0.01]), "run": Run()},
+                         title="Convergence", log_y=False)
+    assert [t.name for t in fig.data] == ["random M", "diagonal M", "run"]
+    assert len({t.line.color for t in fig.data}) == 3
+    assert fig.layout.yaxis.type in (None, "linear") and fig.layout.title.text == "Convergence"
+
+
+@pytest.mark.parametrize(("bad", "error"), [([], ValueError), ({}, ValueError), (3.0, TypeError),
+                                            (["a", "b"], ValueError)])
+def test_plot_losses_bad_input(bad, error):
+    with pytest.raises(error):
+        gh.plot_losses(bad)
+
+
+def test_plot_matrix_reads_like_a_printed_matrix():
+    M = torch.arange(6.0).reshape(2, 3)
+    fig = gh.plot_matrix(M, title="M")
+    assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
+    np.testing.assert_array_equal(np.array(fig.data[0].z), M.numpy())
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.title.text == "M"
+    assert fig.data[0].texttemplate == "%{text}"  # small matrices show their values
+    assert gh.plot_matrix(torch.zeros(20, 20)).data[0].texttemplate is None
+    with pytest.raises(ValueError, match="2-D"):
+        gh.plot_matrix(torch.zeros(3))
+
+
+def test_plot_function_and_derivative():
+    x = torch.linspace(0, 1, 5)
+    fig = gh.plot_function_and_derivative(x, x**2, 2 * x, 2 * x, title="x²")
+    assert [t.name for t in fig.data] == ["f(x)", "exact f′(x)", "autograd f′(x)"]
+    assert fig.data[2].mode == "markers" and fig.layout.title.text == "x²"
+    assert len(gh.plot_function_and_derivative(x, x, x).data) == 2
+    with pytest.raises(ValueError, match="must match"):
+        gh.plot_function_and_derivative(x, x[:3], x)
+
+
+def test_figures_use_the_course_palette():
+    fig = gh.plot_losses([1.0, 0.5])
+    assert tuple(fig.layout.colorway) == tuple(gh.COLORS)
+    assert fig.data[0].line.color == gh.COLORS[0]
