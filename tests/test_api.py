@@ -14,6 +14,8 @@ PUBLIC_API = {
     "COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
     # checks
     "check_shape",
+    # data (notebook 01)
+    "TopicData", "make_topic_matrix", "make_indicator_matrix",
 }
 
 
