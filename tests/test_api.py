@@ -16,6 +16,11 @@ PUBLIC_API = {
     "check_shape",
     # data (notebook 01)
     "TopicData", "make_topic_matrix", "make_indicator_matrix",
+    # graph + its figure (notebook 01)
+    "autograd_graph", "plot_autograd_graph",
+    # gd (notebook 02)
+    "History", "DivergenceError", "minimize", "largest_stable_lr", "best_lr", "heavy_ball_params",
+    "gd_rate", "heavy_ball_rate", "predict_quadratic",
 }
 
 
