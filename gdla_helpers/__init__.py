@@ -8,16 +8,18 @@ renderer changes, no network. Each module owns one idea:
 - ``checks``: exercise self-checks (``check_*``).
 - ``gd``: the generic gradient-descent loop (``minimize``) and the theory of its speed.
 - ``data``: seeded example data (documents × words matrices with planted topics).
+- ``graph``: autograd's computation graph as plain data (``autograd_graph``).
 """
 
-from . import checks, data, gd, losses, plotting
+from . import checks, data, gd, graph, losses, plotting
 from .checks import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403
+from .graph import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .plotting import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
-__all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__]
+__all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__]

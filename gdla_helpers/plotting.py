@@ -8,7 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-__all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style"]
+from .graph import autograd_graph
+
+__all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
+           "plot_autograd_graph"]
 
 # Okabe–Ito: a palette that colour-blind readers can tell apart. The course uses it everywhere.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -108,6 +111,10 @@ def plot_matrix(
     colorscale: str = "RdBu_r",
     zmid: float | None = 0.0,
     annotate: bool | None = None,
+    row_labels: Sequence[str] | None = None,
+    column_labels: Sequence[str] | None = None,
+    xaxis_title: str = "column",
+    yaxis_title: str = "row",
 ) -> go.Figure:
     """A heatmap of a matrix drawn the way it is printed: row 0 at the top.
 
@@ -115,13 +122,20 @@ def plot_matrix(
 
     Parameters: M: a 2-D tensor or array; title; colorscale (diverging by default, centred on
     zmid; pass zmid=None for an uncentred scale); annotate: write the values in the cells
-    (default: only for matrices up to 10×10).
+    (default: only for matrices up to 10×10); row_labels, column_labels: optional tick labels,
+    one per row / column (e.g. words; introduced in notebook 01, section "Reproducible
+    randomness"); xaxis_title, yaxis_title: axis titles.
     """
     values = M.detach().cpu().double().numpy() if isinstance(M, torch.Tensor) else np.asarray(M, float)
     if values.ndim != 2:
         raise ValueError(f"M must be a matrix (2-D), got shape {values.shape}")
     if annotate is None:
         annotate = max(values.shape) <= 10
+    for labels, size, what in ((row_labels, values.shape[0], "row"),
+                               (column_labels, values.shape[1], "column")):
+        if labels is not None and len(labels) != size:
+            raise ValueError(f"{what}_labels has {len(labels)} labels but M has {size} {what}s; "
+                             f"pass one label per {what}")
     heatmap = go.Heatmap(
         z=values,
         colorscale=colorscale,
@@ -131,9 +145,16 @@ def plot_matrix(
         hovertemplate="row %{y}, column %{x}: %{z:.4g}<extra></extra>",
     )
     fig = go.Figure(heatmap)
-    style(fig, title=title, xaxis_title="column", yaxis_title="row")
+    style(fig, title=title, xaxis_title=xaxis_title, yaxis_title=yaxis_title)
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain")
     fig.update_xaxes(constrain="domain", side="top")
+    # Tick labels sit on the numeric positions, so repeated labels never merge two columns.
+    if row_labels is not None:
+        fig.update_yaxes(tickmode="array", tickvals=list(range(values.shape[0])),
+                         ticktext=[str(s) for s in row_labels])
+    if column_labels is not None:
+        fig.update_xaxes(tickmode="array", tickvals=list(range(values.shape[1])),
+                         ticktext=[str(s) for s in column_labels], tickangle=-45)
     return fig
 
 
@@ -169,3 +190,69 @@ def plot_function_and_derivative(
     fig.add_trace(go.Scatter(x=xs, y=curves["df"], name=names[1], mode="markers",
                              marker={"color": COLORS[2], "size": 5}))
     return style(fig, title=title, xaxis_title="x", yaxis_title="value")
+
+
+# --- notebook 01: computation graphs -------------------------------------------------------------
+
+def plot_autograd_graph(
+    graph,
+    *,
+    names: Mapping[str, torch.Tensor] | None = None,
+    title: str = "Computation graph",
+) -> go.Figure:
+    """A picture of autograd's computation graph: inputs on the left, the output on the right.
+
+    Introduced in notebook 01, section "Computation graphs".
+
+    Parameters: graph: a tensor with a grad_fn, or the dict gh.autograd_graph(tensor) returns;
+    names: optional {label: leaf tensor} to name the leaves (used when graph is a tensor);
+    title. Leaves (AccumulateGrad) are orange, operations blue; each node's column is its layer.
+    Arrows point forward (from an input to the node that uses it); backward() walks them in
+    reverse.
+    """
+    if isinstance(graph, torch.Tensor):
+        graph = autograd_graph(graph, names)
+    if not isinstance(graph, Mapping) or "nodes" not in graph or "edges" not in graph:
+        raise TypeError("graph must be a tensor or the dict gh.autograd_graph(tensor) returns")
+    nodes = graph["nodes"]
+    # Position: x = layer. Going from the output back to the inputs, the nodes of a layer are
+    # sorted by the mean height of the nodes they feed (fewer crossing arrows), then spread
+    # evenly around y = 0.
+    by_layer: dict[int, list[int]] = {}
+    for node in nodes:
+        by_layer.setdefault(node["layer"], []).append(node["id"])
+    consumers: dict[int, list[int]] = {node["id"]: [] for node in nodes}
+    for a, b in graph["edges"]:
+        consumers[a].append(b)
+    xy: dict[int, tuple[float, float]] = {}
+    for layer in sorted(by_layer, reverse=True):
+        ids = by_layer[layer]
+        ids.sort(key=lambda i: -np.mean([xy[b][1] for b in consumers[i]] or [0.0]))
+        for k, i in enumerate(ids):
+            xy[i] = (float(layer), (len(ids) - 1) / 2 - k)
+    fig = go.Figure()
+    for leaf, colour, legend in ((False, COLORS[0], "operation (backward node)"),
+                                 (True, COLORS[1], "leaf (AccumulateGrad)")):
+        chosen = [n for n in nodes if (n["name"] == "AccumulateGrad") == leaf]
+        if not chosen:
+            continue
+        text = [n["name"] + (f"<br>{n['label']}" if n["label"] else "") for n in chosen]
+        fig.add_trace(go.Scatter(
+            x=[xy[n["id"]][0] for n in chosen], y=[xy[n["id"]][1] for n in chosen],
+            mode="markers+text", text=text, textposition="top center", name=legend,
+            marker={"size": 18, "color": colour, "line": {"width": 1, "color": "white"}},
+            hovertemplate="%{text}<extra></extra>",
+        ))
+    for a, b in graph["edges"]:
+        (x0, y0), (x1, y1) = xy[a], xy[b]
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.5,
+                           arrowcolor="#555555", standoff=10, startstandoff=10, text="")
+    n_layers = 1 + max(n["layer"] for n in nodes)
+    rows = max(len(ids) for ids in by_layer.values())
+    style(fig, title=title, xaxis_title="", yaxis_title="")
+    fig.update_xaxes(visible=False, range=[-0.6, n_layers - 0.4])
+    fig.update_yaxes(visible=False, range=[-rows / 2 - 0.2, rows / 2 + 0.4])
+    fig.update_layout(height=220 + 60 * rows, width=max(500, 150 * n_layers),
+                      legend={"orientation": "h", "y": -0.05})
+    return fig

@@ -63,3 +63,22 @@ def test_figures_use_the_course_palette():
     fig = gh.plot_losses([1.0, 0.5])
     assert tuple(fig.layout.colorway) == tuple(gh.COLORS)
     assert fig.data[0].line.color == gh.COLORS[0]
+
+
+def test_plot_matrix_labels_are_optional_and_checked():
+    # Notebook 01 labels a documents × words matrix; without labels nothing changes.
+    M = torch.eye(3)[:, :2]
+    plain = gh.plot_matrix(M)
+    assert plain.layout.xaxis.ticktext is None and plain.layout.yaxis.ticktext is None
+    assert plain.layout.xaxis.title.text == "column" and plain.layout.yaxis.title.text == "row"
+    fig = gh.plot_matrix(M, row_labels=["a", "b", "a"], column_labels=["x", "y"],
+                         xaxis_title="word", yaxis_title="document")
+    assert list(fig.layout.yaxis.ticktext) == ["a", "b", "a"]  # repeated labels stay apart
+    assert list(fig.layout.yaxis.tickvals) == [0, 1, 2]
+    assert list(fig.layout.xaxis.ticktext) == ["x", "y"]
+    assert fig.layout.xaxis.title.text == "word" and fig.layout.yaxis.title.text == "document"
+    np.testing.assert_array_equal(np.array(fig.data[0].z), M.numpy())
+    with pytest.raises(ValueError, match="one label per column"):
+        gh.plot_matrix(M, column_labels=["x"])
+    with pytest.raises(ValueError, match="one label per row"):
+        gh.plot_matrix(M, row_labels=["a"])
