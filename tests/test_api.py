@@ -14,6 +14,7 @@ PUBLIC_API = {
     "COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
     # checks
     "check_shape",
+    "check_dot_product", "check_derivative", "check_fresh_gradient", "check_jacobian",  # 01
     # data (notebook 01)
     "TopicData", "make_topic_matrix", "make_indicator_matrix",
     # graph + its figure (notebook 01)

@@ -9,11 +9,37 @@ import torch
 
 import gdla_helpers as gh
 
+
+def _f_jac(v):  # J = [[v1², 2·v0·v1], [1, 3]] = [[4, 4], [1, 3]] at v = (1, 2)
+    return torch.stack([v[0] * v[1] ** 2, v[0] + 3 * v[1]])
+
+
 CASES = {
     "check_shape": (
         lambda c: c(None, (2, 3)),
         lambda c: c((3, 2), (2, 3)),
         lambda c: c((2, 3), (2, 3)),
+    ),
+    # --- notebook 01 ---
+    "check_dot_product": (
+        lambda c: c(None, torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
+        lambda c: c(31, torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
+        lambda c: c(torch.tensor(32), torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
+    ),
+    "check_derivative": (
+        lambda c: c(..., lambda x: x**3, 2.0),
+        lambda c: c(8.0, lambda x: x**3, 2.0),  # f(2), not f'(2)
+        lambda c: c(12.0, lambda x: x**3, 2.0),
+    ),
+    "check_fresh_gradient": (
+        lambda c: c(None, lambda w: (w**2).sum(), torch.tensor([1.0, -2.0])),
+        lambda c: c(torch.tensor([6.0, -12.0]), lambda w: (w**2).sum(), torch.tensor([1.0, -2.0])),
+        lambda c: c(torch.tensor([2.0, -4.0]), lambda w: (w**2).sum(), torch.tensor([1.0, -2.0])),
+    ),
+    "check_jacobian": (
+        lambda c: c(None, _f_jac, torch.tensor([1.0, 2.0])),
+        lambda c: c([[4.0, 1.0], [4.0, 3.0]], _f_jac, torch.tensor([1.0, 2.0])),  # the transpose
+        lambda c: c(torch.tensor([[4.0, 4.0], [1.0, 3.0]]), _f_jac, torch.tensor([1.0, 2.0])),
     ),
 }
 # A couple of extra right/wrong answers that exercise other input forms.
@@ -21,7 +47,45 @@ EXTRA = [
     (lambda: gh.check_shape(torch.zeros(2, 3), (2, 3)), True),
     (lambda: gh.check_shape("two by three", (2, 3)), False),
     (lambda: gh.check_shape(..., (2, 3)), False),
+    # --- notebook 01 ---
+    (lambda: gh.check_dot_product(32, torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])), True),
+    (lambda: gh.check_dot_product(torch.tensor([4, 10, 18]), torch.tensor([1, 2, 3]),
+                                  torch.tensor([4, 5, 6])), False),  # products not summed
+    (lambda: gh.check_dot_product("32", torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])), False),
+    (lambda: gh.check_derivative(torch.tensor(12.0, requires_grad=True), lambda x: x**3, 2), True),
+    (lambda: gh.check_derivative([12.0, 1.0], lambda x: x**3, 2.0), False),
+    (lambda: gh.check_derivative(11.0, lambda x: x**3, 2.0), False),
+    (lambda: gh.check_fresh_gradient(torch.tensor(4.0), lambda w: w**2, torch.tensor(2.0)), True),
+    (lambda: gh.check_fresh_gradient(torch.tensor(5.0), lambda w: w**2, torch.tensor(2.0)), False),
+    (lambda: gh.check_fresh_gradient(3.0, lambda w: (w**2).sum(), torch.ones(2)), False),
+    (lambda: gh.check_jacobian([[4, 4], [1, 3]], _f_jac, torch.tensor([1.0, 2.0])), True),
+    (lambda: gh.check_jacobian([[4, 4], [1, 2]], _f_jac, torch.tensor([1.0, 2.0])), False),
+    (lambda: gh.check_jacobian([4, 4, 1, 3], _f_jac, torch.tensor([1.0, 2.0])), False),
+    (lambda: gh.check_jacobian("J", _f_jac, torch.tensor([1.0, 2.0])), False),
 ]
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda: gh.check_dot_product(torch.tensor([4, 10, 18]), torch.tensor([1, 2, 3]),
+                                      torch.tensor([4, 5, 6])), ".sum()"),
+        (lambda: gh.check_derivative(8.0, lambda x: x**3, 2.0), "f(2) itself"),
+        (lambda: gh.check_fresh_gradient(torch.tensor([6.0, -12.0]), lambda w: (w**2).sum(),
+                                         torch.tensor([1.0, -2.0])), "zero_()"),
+        (lambda: gh.check_jacobian([[4.0, 1.0], [4.0, 3.0]], _f_jac, torch.tensor([1.0, 2.0])),
+         "transpose"),
+        (lambda: gh.check_jacobian([4, 4, 1, 3], _f_jac, torch.tensor([1.0, 2.0])), "shape (2, 2)"),
+    ],
+)
+def test_notebook_01_hints_name_the_mistake(call, words, capsys):
+    assert call() is False
+    assert words in capsys.readouterr().out
+
+
+def test_notebook_01_checks_reject_a_non_function():
+    with pytest.raises(TypeError, match="callable"):
+        gh.check_derivative(1.0, "x**3", 2.0)
 
 
 def _one_line(capsys) -> str:
