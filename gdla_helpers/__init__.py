@@ -7,19 +7,24 @@ renderer changes, no network. Each module owns one idea:
 - ``plotting``: plotly figures (returned, never shown).
 - ``checks``: exercise self-checks (``check_*``).
 - ``gd``: the generic gradient-descent loop (``minimize``) and the theory of its speed.
+- ``matrices``: test matrices of chosen size and condition number.
+- ``inverse``: the inverse and pseudo-inverse by gradient descent (wrappers around ``minimize``).
 - ``data``: seeded example data (documents × words matrices with planted topics).
 - ``graph``: autograd's computation graph as plain data (``autograd_graph``).
 """
 
-from . import checks, data, gd, graph, losses, plotting
+from . import checks, data, gd, graph, inverse, losses, matrices, plotting
 from .checks import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403
 from .graph import *  # noqa: F403
+from .inverse import *  # noqa: F403
 from .losses import *  # noqa: F403
+from .matrices import *  # noqa: F403
 from .plotting import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
-__all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__]
+__all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
+           *matrices.__all__, *inverse.__all__]

@@ -22,6 +22,10 @@ PUBLIC_API = {
     # gd (notebook 02)
     "History", "DivergenceError", "minimize", "largest_stable_lr", "best_lr", "heavy_ball_params",
     "gd_rate", "heavy_ball_rate", "predict_quadratic",
+    # matrices and inverse (notebook 02)
+    "random_orthogonal", "matrix_with_singular_values", "matrix_with_condition",
+    "METHODS", "inverse_loss", "inverse_gradient", "inverse_curvature", "inverse_params",
+    "predict_iterations", "inverse_gd", "pinv_gd", "newton_schulz",
 }
 
 

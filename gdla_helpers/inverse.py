@@ -1,0 +1,295 @@
+"""The inverse and pseudo-inverse by gradient descent: thin wrappers around gd.minimize.
+
+The loss is mse(X·M, I). It is a quadratic in X whose curvatures are 2σ_i²/n² (σ_i the singular
+values of M, n the size of I), so the step size, the momentum and the iteration count all follow
+from M's spectrum.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from . import _validate, gd
+from .losses import identity_like
+
+__all__ = [
+    "METHODS",
+    "inverse_loss",
+    "inverse_gradient",
+    "inverse_curvature",
+    "inverse_params",
+    "predict_iterations",
+    "inverse_gd",
+    "pinv_gd",
+    "newton_schulz",
+]
+
+# Step size and momentum chosen from the spectrum (see inverse_params).
+METHODS = ("gd", "polyak", "heavy_ball", "nesterov")
+# heavy_ball = Polyak's parameters computed from a largest curvature over-estimated by this factor.
+HEAVY_BALL_MARGIN = 0.1
+NON_SQUARE_HINT = (
+    "A non-square matrix has no inverse: use gh.pinv_gd(M) (gradient descent to the pseudo-inverse) "
+    "or torch.linalg.pinv(M)."
+)
+
+
+def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
+    """The loss of the inverse problem: mse(X·M, I) ("left"), mse(M·X, I) ("right") or of their average ("both").
+
+    Introduced in notebook 02, section "Three ways to pose the problem".
+
+    Parameters: X: the current guess (n×m for an m×n M; "right"/"both" need a square M);
+    M: the matrix; side: "left", "right" or "both".
+    """
+    if side == "left":
+        product = X @ M
+    elif side == "right":
+        product = M @ X
+    elif side == "both":
+        product = (X @ M + M @ X) / 2
+    else:
+        raise ValueError(f"side must be 'left' (XM), 'right' (MX) or 'both' (their average), got {side!r}")
+    identity = torch.eye(product.shape[0], dtype=product.dtype, device=product.device)
+    return ((product - identity) ** 2).mean()
+
+
+def inverse_gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """The gradient of mse(X·M, I) in closed form: (2/n²)·(X·M − I)·Mᵀ.
+
+    Introduced in notebook 02, section "The first gradient, by hand".
+
+    Parameters: X: n×m guess; M: m×n matrix.
+    """
+    n = M.shape[1]
+    return 2.0 / n**2 * (X @ M - torch.eye(n, dtype=M.dtype, device=M.device)) @ M.mT
+
+
+def _singular_values(M: torch.Tensor) -> torch.Tensor:
+    return torch.linalg.svdvals(M.detach().to(torch.float64))
+
+
+def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float, float]:
+    """The largest and smallest curvature (L, mu) of mse(X·M, I): 2σ_max²/n² and 2σ_min²/n².
+
+    Introduced in notebook 02, section "Curvature from the singular values".
+
+    Parameters: M: an m×n floating-point matrix (I is n×n); nonzero: take σ_min among the
+    non-zero singular values (those above max(m, n)·eps·σ_max; smaller ones count as 0), the ones
+    that matter for the pseudo-inverse.
+    """
+    _validate.matrix(M, "M")
+    s = _singular_values(M)
+    n = M.shape[1]
+    # Singular values below this cutoff are zero up to rounding (numerically singular M).
+    cutoff = max(M.shape) * torch.finfo(M.dtype).eps * s[0]
+    if s[0] == 0:
+        raise ValueError("M is zero (no non-zero singular value): there is nothing to invert")
+    if nonzero:
+        s = s[s > cutoff]
+    elif s[-1] <= cutoff:
+        s = torch.cat([s[:-1], torch.zeros(1, dtype=s.dtype)])
+    L = 2.0 * s[0].item() ** 2 / n**2
+    # A tall M (more rows than columns) leaves directions of X that the loss does not see.
+    mu = 2.0 * s[-1].item() ** 2 / n**2 if nonzero or M.shape[0] <= n else 0.0
+    return L, mu
+
+
+def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool = False) -> tuple[float, float]:
+    """The step size and momentum (lr, momentum) for mse(X·M, I), chosen from M's spectrum.
+
+    Introduced in notebook 02, section "Momentum, tuned".
+
+    Parameters: M: the matrix; method: "gd" (plain steps, the best fixed step 2/(L+mu)),
+    "polyak" (Polyak's textbook heavy ball from L and mu), "heavy_ball" (Polyak's formulas with
+    L over-estimated by 10 %: no double root on the top curvature, faster in float64 and robust
+    in float32), "nesterov" (lr = 1/L, momentum (√κ−1)/(√κ+1) with κ = L/mu); nonzero: use the
+    smallest non-zero singular value (for the pseudo-inverse).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    L, mu = inverse_curvature(M, nonzero=nonzero)
+    if mu == 0 and method != "gd":
+        raise ValueError("M is singular (smallest singular value 0): there is no inverse; use gh.pinv_gd(M) "
+                         "or torch.linalg.pinv(M)")
+    if method == "gd":
+        return (gd.best_lr(L, mu), 0.0)
+    if method == "polyak":
+        return gd.heavy_ball_params(L, mu)
+    if method == "heavy_ball":
+        return gd.heavy_ball_params((1 + HEAVY_BALL_MARGIN) * L, mu)
+    root = math.sqrt(L / mu)
+    return (1.0 / L, (root - 1) / (root + 1))
+
+
+def predict_iterations(
+    M: torch.Tensor,
+    lr: float,
+    momentum: float = 0.0,
+    *,
+    tol: float = 1e-6,
+    X0: torch.Tensor | None = None,
+    nesterov: bool = False,
+    max_iter: int = 100_000,
+    return_curve: bool = False,
+):
+    """Predict the iterations for ‖X·M − I‖_F/√n to reach tol, from M's spectrum (exact in float64).
+
+    Introduced in notebook 02, section "Predicting the iteration count".
+
+    The residual R = X·M − I follows R ← R − lr·(2/n²)·R·MᵀM (plus momentum), so in the basis
+    of M's right singular vectors v_j each column R·v_j is a scalar recurrence with curvature
+    λ_j = 2σ_j²/n² and starting size ‖R₀·v_j‖. Returns None when tol is not reached within
+    max_iter (or the recurrence diverges).
+
+    Parameters: M: square matrix; lr, momentum, nesterov: as in gh.minimize; tol; X0: the start
+    (default zeros); max_iter: cap; return_curve: also return the predicted metric per iterate.
+    """
+    M = _validate.square(M, "M", NON_SQUARE_HINT).detach().to(torch.float64)
+    n = M.shape[0]
+    X0 = torch.zeros_like(M) if X0 is None else _validate.matrix(X0, "X0").detach().to(torch.float64)
+    if X0.shape != M.shape:
+        raise ValueError(f"X0 must have M's shape {tuple(M.shape)}, got {tuple(X0.shape)}")
+    _, s, Vh = torch.linalg.svd(M)
+    R0 = X0 @ M - identity_like(M)
+    sizes = torch.linalg.vector_norm(R0 @ Vh.mT, dim=0)
+    count, curve = gd.predict_quadratic(2 * s**2 / n**2, sizes, lr=lr, momentum=momentum, nesterov=nesterov,
+                                        tol=tol, max_iter=max_iter, scale=1 / math.sqrt(n))
+    return (count, curve) if return_curve else count
+
+
+def _residual_metric(M: torch.Tensor):
+    identity = identity_like(M)
+    root_n = math.sqrt(M.shape[0])
+    return lambda params: (torch.linalg.matrix_norm(params[0].detach() @ M - identity) / root_n).item()
+
+
+def _start(X0, shape, M) -> torch.Tensor:
+    if X0 is None:
+        return torch.zeros(shape, dtype=M.dtype, device=M.device, requires_grad=True)
+    X0 = _validate.matrix(X0, "X0")
+    if tuple(X0.shape) != tuple(shape):
+        raise ValueError(f"X0 must have shape {tuple(shape)}, got {tuple(X0.shape)}")
+    return X0.detach().to(M.dtype).clone().requires_grad_()
+
+
+def _choose(M, method, lr, momentum, nonzero=False):
+    if lr is None or momentum is None:
+        auto_lr, auto_momentum = inverse_params(M, method, nonzero=nonzero)
+        lr = auto_lr if lr is None else lr
+        momentum = auto_momentum if momentum is None else momentum
+    return lr, momentum
+
+
+def _divergence_hint(M, momentum, nonzero=False) -> str:
+    L, _ = inverse_curvature(M, nonzero=nonzero)
+    return (f"For this M the largest curvature is L = 2σ_max²/n² = {L:.4g}, so the largest stable step is "
+            f"2(1 + momentum)/L = {gd.largest_stable_lr(L, momentum):.4g}")
+
+
+def inverse_gd(
+    M: torch.Tensor,
+    *,
+    method: str = "heavy_ball",
+    lr: float | None = None,
+    momentum: float | None = None,
+    tol: float = 1e-6,
+    max_iter: int = 20_000,
+    X0: torch.Tensor | None = None,
+    on_divergence: str = "raise",
+) -> tuple[torch.Tensor, gd.History]:
+    """The inverse of a square M by gradient descent on mse(X·M, I): returns (X, history).
+
+    Introduced in notebook 02, section "The loop you wrote, packaged".
+
+    Stops when ‖X·M − I‖_F/√n <= tol (the history's metric), after max_iter steps (the message
+    says "not converged"), or on divergence (a gh.DivergenceError naming the largest stable step).
+
+    Parameters: M: square, finite, floating-point (X keeps its dtype and device); method: how lr
+    and momentum are chosen from the spectrum (see gh.inverse_params); lr, momentum: override
+    the choice; tol: tolerance on the relative residual; max_iter: the cap; X0: the start
+    (default zeros); on_divergence: "raise" or "return".
+    """
+    M = _validate.square(M, "M", NON_SQUARE_HINT)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    lr, momentum = _choose(M, method, lr, momentum)
+    X = _start(X0, M.shape, M)
+    M = M.detach()
+    history = gd.minimize(
+        lambda: inverse_loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
+        tol=tol, max_iter=max_iter, metric=_residual_metric(M), name=method, on_divergence=on_divergence,
+        divergence_hint=_divergence_hint(M, momentum),
+    )
+    return X.detach(), history
+
+
+def pinv_gd(
+    M: torch.Tensor,
+    *,
+    method: str = "heavy_ball",
+    lr: float | None = None,
+    momentum: float | None = None,
+    tol: float = 1e-9,
+    max_iter: int = 20_000,
+    X0: torch.Tensor | None = None,
+    on_divergence: str = "raise",
+) -> tuple[torch.Tensor, gd.History]:
+    """The Moore–Penrose pseudo-inverse of any m×n M by gradient descent on mse(X·M, I_n) from X = 0.
+
+    Introduced in notebook 02, section "When there is no inverse".
+
+    From X = 0 every step stays in the row space of Mᵀ, so the limit is torch.linalg.pinv(M).
+    A start X0 adds a part X0·(I − M·M⁺) that no step changes. The metric is the gradient's
+    norm relative to its value at the start; the step and momentum use the smallest non-zero
+    singular value.
+
+    Parameters: M: an m×n finite floating-point matrix; method, lr, momentum: as in inverse_gd;
+    tol: tolerance on the relative gradient norm; max_iter: the cap; X0: an n×m start (default
+    zeros); on_divergence: "raise" or "return".
+    """
+    M = _validate.matrix(M, "M")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    lr, momentum = _choose(M, method, lr, momentum, nonzero=True)
+    X = _start(X0, (M.shape[1], M.shape[0]), M)
+    M = M.detach()
+    start = torch.linalg.matrix_norm(inverse_gradient(X.detach(), M)).item() or 1.0
+
+    def relative_gradient(params):
+        return torch.linalg.matrix_norm(inverse_gradient(params[0].detach(), M)).item() / start
+
+    history = gd.minimize(
+        lambda: inverse_loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
+        tol=tol, max_iter=max_iter, metric=relative_gradient, name=f"pinv {method}", on_divergence=on_divergence,
+        divergence_hint=_divergence_hint(M, momentum, nonzero=True),
+    )
+    return X.detach(), history
+
+
+def newton_schulz(
+    M: torch.Tensor, *, tol: float = 1e-6, max_iter: int = 100
+) -> tuple[torch.Tensor, list[float]]:
+    """The inverse by the Newton–Schulz iteration X ← X(2I − MX) from X₀ = Mᵀ/(‖M‖₁‖M‖∞).
+
+    Introduced in notebook 02, section "Beyond plain gradient steps".
+
+    Each step squares the residual I − X·M, so once it is below 1 the digits double per step.
+    Returns (X, residuals) with residuals[k] = ‖X_k·M − I‖_F/√n; stops at tol or max_iter.
+
+    Parameters: M: square, finite, floating-point; tol: tolerance on the relative residual;
+    max_iter: the cap.
+    """
+    M = _validate.square(M, "M", NON_SQUARE_HINT).detach()
+    identity = identity_like(M)
+    X = M.mT / (torch.linalg.matrix_norm(M, 1) * torch.linalg.matrix_norm(M, float("inf")))
+    metric = _residual_metric(M)
+    residuals = [metric([X])]
+    while residuals[-1] > tol and len(residuals) <= max_iter:
+        X = X @ (2 * identity - M @ X)
+        residuals.append(metric([X]))
+        if not math.isfinite(residuals[-1]):
+            raise ValueError("Newton–Schulz diverged: M is singular or too ill-conditioned for its dtype")
+    return X, residuals
