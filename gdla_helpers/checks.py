@@ -9,7 +9,9 @@ from __future__ import annotations
 import torch
 
 __all__ = ["check_shape", "check_dot_product", "check_derivative", "check_fresh_gradient",
-           "check_jacobian"]
+           "check_jacobian",
+           "check_inverse_gradient", "check_largest_stable_lr", "check_iteration_prediction",
+           "check_inverse", "check_pseudo_inverse"]
 
 PASS, FAIL, BLANK = "✅", "❌", "⏳"
 
@@ -201,3 +203,160 @@ def check_jacobian(answer, f, x: torch.Tensor) -> bool:
     wrong = int((~torch.isclose(got, expected, rtol=1e-6, atol=1e-8)).sum())
     return _report(name, False, f"{wrong} of the {expected.numel()} entries are off.",
                    "entry (i, j) is ∂f_i/∂x_j: differentiate output i with respect to input j.")
+
+
+# --- notebook 02 ---------------------------------------------------------------------------------
+
+def _matrix_answer(answer, name: str, shape: tuple[int, ...]):
+    """The answer as float64 when it is a matrix of the expected shape, else a failing report."""
+    got = _as_float64(answer)
+    if got is None or tuple(got.shape) != tuple(shape):
+        found = "not numbers" if got is None else f"shape {tuple(got.shape)}"
+        return None, _report(name, False, f"expected a {shape[0]}×{shape[1]} matrix, got {found}.",
+                             "your answer should have the shape of the matrix it approximates.")
+    if not bool(torch.isfinite(got).all()):
+        return None, _report(name, False, "your matrix contains NaN or inf (a diverged run?).",
+                             "lower the learning rate below the largest stable step.")
+    return got, None
+
+
+def _number_answer(answer, name: str):
+    got = _as_float64(answer)
+    if got is None or got.numel() != 1 or not bool(torch.isfinite(got).all()):
+        return None, _report(name, False, f"expected one finite number, got {answer!r}.",
+                             "compute it from the singular values: torch.linalg.svdvals(M).")
+    return float(got.reshape(())), None
+
+
+def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor) -> bool:
+    """Check a closed-form gradient of mse(X·M, I) with respect to X.
+
+    Introduced in notebook 02, section "The first gradient, by hand".
+
+    Parameters: answer: your gradient (an n×n tensor); X, M: the point and the matrix.
+    """
+    name = "gradient of mse(X·M, I)"
+    if _blank(answer):
+        return _not_attempted(name)
+    X64, M64 = X.detach().to(torch.float64), M.detach().to(torch.float64)
+    n = M64.shape[1]
+    R = X64 @ M64 - torch.eye(n, dtype=torch.float64)
+    expected = 2.0 / n**2 * R @ M64.T
+    got, failed = _matrix_answer(answer, name, tuple(expected.shape))
+    if got is None:
+        return failed
+    if _close(got, expected):
+        return _report(name, True, "∇ = (2/n²)·(X·M − I)·Mᵀ, the same as X.grad.")
+    if _close(got, R @ M64.T) or _close(got, 2.0 * R @ M64.T):
+        return _report(name, False, "the direction is right but the size is not.",
+                       f"the mean divides by the n² = {n * n} entries, and the square gives a factor 2.")
+    return _report(name, False, "this is not the gradient.",
+                   "differentiate Σ(XM − I)²/n² entry by entry: the chain rule gives (XM − I) times Mᵀ "
+                   "on the right.")
+
+
+def check_largest_stable_lr(answer, M: torch.Tensor) -> bool:
+    """Check the largest stable learning rate of plain gradient descent on mse(X·M, I).
+
+    Introduced in notebook 02, section "The largest safe step".
+
+    Parameters: answer: your learning rate (a number); M: the matrix.
+    """
+    name = "largest stable learning rate"
+    if _blank(answer):
+        return _not_attempted(name)
+    got, failed = _number_answer(answer, name)
+    if got is None:
+        return failed
+    s = torch.linalg.svdvals(M.detach().to(torch.float64))
+    n = M.shape[1]
+    L, mu = 2 * s[0].item() ** 2 / n**2, 2 * s[-1].item() ** 2 / n**2
+    expected = 2.0 / L
+    if abs(got - expected) <= 1e-3 * expected:
+        return _report(name, True, f"2/L = n²/σ_max² = {expected:.4g}.")
+    if abs(got - 1.0 / L) <= 1e-3 / L:
+        return _report(name, False, "that is 1/L, the step that jumps straight to the bottom of the "
+                       "steepest direction.", "the iteration only blows up when |1 − lr·L| > 1.")
+    if abs(got - 2.0 / (L + mu)) <= 1e-3 * 2.0 / (L + mu):
+        return _report(name, False, "that is 2/(L + mu), the best fixed step, not the largest one.",
+                       "the limit comes from the steepest direction alone: |1 − lr·L| < 1.")
+    return _report(name, False, f"you got {got:.4g}.",
+                   "the steepest curvature is L = 2σ_max²/n²; plain steps are stable while lr·L < 2.")
+
+
+def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: float = 0.0,
+                               tol: float = 1e-6) -> bool:
+    """Check a prediction of the iterations gradient descent needs on M (within ±15 % of a real run).
+
+    Introduced in notebook 02, section "Predicting the iteration count".
+
+    Parameters: answer: your predicted count (a number); M: the square matrix; lr, momentum: the
+    run's settings (start X = 0, float64); tol: the tolerance on ‖XM − I‖_F/√n.
+    """
+    from .inverse import inverse_gd
+
+    name = "iteration count prediction"
+    if _blank(answer):
+        return _not_attempted(name)
+    got, failed = _number_answer(answer, name)
+    if got is None:
+        return failed
+    _, history = inverse_gd(M.detach().to(torch.float64), lr=lr, momentum=momentum, tol=tol,
+                            max_iter=200_000, on_divergence="return")
+    if not history.converged:
+        return _report(name, False, f"the run did not converge ({history.message}).",
+                       "pick a learning rate below the largest stable step.")
+    measured = history.iterations
+    if abs(got - measured) <= 0.15 * measured:
+        return _report(name, True, f"the run took {measured} iterations; you predicted {got:.0f}.")
+    return _report(name, False, f"the run took {measured} iterations; you predicted {got:.0f}.",
+                   "ln(tol)/ln(rate) with the rate from κ is a guide; gh.predict_iterations runs the "
+                   "recurrence of every curvature direction.")
+
+
+def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
+    """Check an approximate inverse: ‖X·M − I‖_F/√n <= tol.
+
+    Introduced in notebook 02, section "Three ways to pose the problem".
+
+    Parameters: answer: your X (n×n); M: the square matrix; tol: the tolerance.
+    """
+    name = "approximate inverse"
+    if _blank(answer):
+        return _not_attempted(name)
+    M64 = M.detach().to(torch.float64)
+    got, failed = _matrix_answer(answer, name, tuple(M64.T.shape))
+    if got is None:
+        return failed
+    n = M64.shape[0]
+    residual = (torch.linalg.matrix_norm(got @ M64 - torch.eye(n, dtype=torch.float64)) / n**0.5).item()
+    if residual <= tol:
+        return _report(name, True, f"‖XM − I‖_F/√n = {residual:.1e} <= {tol:g}.")
+    return _report(name, False, f"‖XM − I‖_F/√n = {residual:.1e} is above {tol:g}.",
+                   "run more iterations (check the history's message) or tune lr and momentum.")
+
+
+def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
+    """Check a pseudo-inverse against torch.linalg.pinv (entries within atol).
+
+    Introduced in notebook 02, section "When there is no inverse".
+
+    Parameters: answer: your X (n×m for an m×n M); M: the matrix; atol: allowed entry error.
+    """
+    name = "pseudo-inverse"
+    if _blank(answer):
+        return _not_attempted(name)
+    M64 = M.detach().to(torch.float64)
+    expected = torch.linalg.pinv(M64)
+    got, failed = _matrix_answer(answer, name, tuple(expected.shape))
+    if got is None:
+        return failed
+    error = (got - expected).abs().max().item()
+    if error <= atol:
+        return _report(name, True, f"largest entry error {error:.1e}.")
+    n = M64.shape[1]
+    if (torch.linalg.matrix_norm(got @ M64 - expected @ M64) / n**0.5).item() <= 1e-4:
+        return _report(name, False, "X·M is right, but X has an extra part that M cannot see.",
+                       "start from X = 0: a random start keeps its null-space component forever.")
+    return _report(name, False, f"largest entry error {error:.1e}.",
+                   "run gradient descent from X = 0 to tolerance (or compare with torch.linalg.pinv).")

@@ -11,7 +11,8 @@ import torch
 from .graph import autograd_graph
 
 __all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
-           "plot_autograd_graph"]
+           "plot_autograd_graph",
+           "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa"]
 
 # Okabe–Ito: a palette that colour-blind readers can tell apart. The course uses it everywhere.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -255,4 +256,154 @@ def plot_autograd_graph(
     fig.update_yaxes(visible=False, range=[-rows / 2 - 0.2, rows / 2 + 0.4])
     fig.update_layout(height=220 + 60 * rows, width=max(500, 150 * n_layers),
                       legend={"orientation": "h", "y": -0.05})
+    return fig
+
+
+# --- notebook 02: the inverse by gradient descent ------------------------------------------------
+
+def _thin(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every k-th point (and the last one) so that a long curve keeps at most ~max_points points."""
+    step = max(1, int(np.ceil(values.size / max_points)))
+    index = np.arange(0, values.size, step)
+    if index[-1] != values.size - 1:
+        index = np.append(index, values.size - 1)
+    return index, values[index]
+
+
+def _significant(values: np.ndarray, digits: int = 5) -> np.ndarray:
+    """Round to a few significant digits: plenty for a figure, and a much smaller stored notebook."""
+    return np.array([float(f"{v:.{digits}g}") for v in values])
+
+
+def plot_convergence(
+    runs,
+    *,
+    title: str = "Convergence",
+    xaxis_title: str = "iteration",
+    yaxis_title: str = "‖XM − I‖_F / √n",
+    tol: float | None = None,
+    max_points: int = 300,
+    log_x: bool = False,
+) -> go.Figure:
+    """Curves of several runs (thinned to at most ~max_points points each) on a log y axis.
+
+    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+
+    Parameters: runs: a dict {name: values or a run's history (its .metrics are drawn)}; title,
+    xaxis_title, yaxis_title: labels; tol: draw the tolerance as a dashed line; max_points: the
+    thinning budget per curve (long runs keep every k-th point, so the stored figure stays small);
+    log_x: log x axis (iterations then start at 1).
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs must be a non-empty dict {name: values or history}")
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
+        raise ValueError(f"max_points must be an int >= 2, got {max_points!r}")
+    fig = go.Figure()
+    for i, (name, run) in enumerate(runs.items()):
+        values = _floats(run.metrics if hasattr(run, "metrics") else run, f"runs[{name!r}]")
+        index, thinned = _thin(values, max_points)
+        fig.add_trace(go.Scatter(x=index + (1 if log_x else 0), y=_significant(thinned), name=str(name),
+                                 mode="lines", line={"color": COLORS[i % len(COLORS)], "width": 2}))
+    style(fig, title=title, xaxis_title=xaxis_title, yaxis_title=yaxis_title)
+    fig.update_yaxes(type="log", exponentformat="power")
+    if log_x:
+        fig.update_xaxes(type="log")
+    if tol is not None:
+        fig.add_hline(y=tol, line={"dash": "dash", "color": "#555555", "width": 1},
+                      annotation_text=f"tol = {tol:g}", annotation_position="bottom left")
+    fig.update_layout(showlegend=True)
+    return fig
+
+
+def plot_matrix_frames(
+    frames,
+    labels: Sequence[str],
+    *,
+    title: str = "X·M becoming the identity",
+    zrange: tuple[float, float] = (-1.0, 1.0),
+    decimals: int = 2,
+) -> go.Figure:
+    """An animated heatmap: one frame per matrix, with a slider and a play button.
+
+    Introduced in notebook 02, section "Watching X·M become the identity".
+
+    Parameters: frames: a sequence of equally shaped 2-D tensors/arrays (keep them few and
+    small: every frame is stored in the notebook); labels: one slider label per frame; title;
+    zrange: the fixed colour range (so colours mean the same in every frame); decimals: rounding
+    of the stored values (and of the numbers written in cells up to 10×10).
+    """
+    mats = [np.round(f.detach().cpu().double().numpy() if isinstance(f, torch.Tensor) else np.asarray(f, float),
+                     decimals) for f in frames]
+    if not mats:
+        raise ValueError("frames is empty: pass at least one matrix")
+    if len(labels) != len(mats):
+        raise ValueError(f"got {len(mats)} frames but {len(labels)} labels; pass one label per frame")
+    shape = mats[0].shape
+    if len(shape) != 2 or any(m.shape != shape for m in mats):
+        raise ValueError("every frame must be a matrix (2-D) of the same shape")
+    annotate = max(shape) <= 10
+
+    def heatmap(z):
+        return go.Heatmap(z=z, zmin=zrange[0], zmax=zrange[1], colorscale="RdBu_r",
+                          text=z if annotate else None, texttemplate="%{text}" if annotate else None,
+                          hovertemplate="row %{y}, column %{x}: %{z}<extra></extra>")
+
+    fig = go.Figure(data=[heatmap(mats[0])],
+                    frames=[go.Frame(data=[heatmap(z)], name=str(label)) for z, label in zip(mats, labels, strict=True)])
+    steps = [{"label": str(label), "method": "animate",
+              "args": [[str(label)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                      "transition": {"duration": 0}}]} for label in labels]
+    fig.update_layout(
+        sliders=[{"active": 0, "steps": steps, "currentvalue": {"prefix": "iteration: "}, "pad": {"t": 30}}],
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": -0.08, "xanchor": "right",
+                      "buttons": [{"label": "▶", "method": "animate",
+                                   "args": [None, {"frame": {"duration": 500, "redraw": True},
+                                                   "fromcurrent": True, "transition": {"duration": 0}}]}]}],
+    )
+    style(fig, title=title, xaxis_title="column", yaxis_title="row")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain")
+    fig.update_xaxes(constrain="domain", side="top")
+    fig.update_layout(height=520, width=560)
+    return fig
+
+
+def plot_iterations_vs_kappa(
+    kappas,
+    measured: Mapping[str, Sequence],
+    predicted: Mapping[str, Sequence] | None = None,
+    guides: Mapping[str, Sequence] | None = None,
+    *,
+    title: str = "Iterations to tolerance versus condition number",
+) -> go.Figure:
+    """Iteration counts against κ on log-log axes: measured (markers), predicted (lines), guides (dotted).
+
+    Introduced in notebook 02, section "An experiment: iterations versus κ".
+
+    Parameters: kappas: the condition numbers (x); measured: {method: counts} with None where a
+    method was not run or did not converge; predicted: {method: counts} drawn as lines in the same
+    colour; guides: {label: values} drawn as dotted grey lines (e.g. the κ-laws); title.
+    """
+    xs = _floats(kappas, "kappas")
+
+    def column(values, name):
+        values = list(values)
+        if len(values) != xs.size:
+            raise ValueError(f"{name} has {len(values)} values but there are {xs.size} kappas")
+        return np.array([np.nan if v is None else float(v) for v in values])
+
+    fig = go.Figure()
+    for i, (name, counts) in enumerate(measured.items()):
+        colour = COLORS[i % len(COLORS)]
+        if predicted and name in predicted:
+            fig.add_trace(go.Scatter(x=xs, y=column(predicted[name], f"predicted[{name!r}]"), mode="lines",
+                                     name=f"{name}: predicted", line={"color": colour, "width": 2}))
+        fig.add_trace(go.Scatter(x=xs, y=column(counts, f"measured[{name!r}]"), mode="markers",
+                                 name=f"{name}: measured", marker={"color": colour, "size": 10, "symbol": "circle-open",
+                                                                   "line": {"width": 2}}))
+    for j, (label, values) in enumerate((guides or {}).items()):
+        fig.add_trace(go.Scatter(x=xs, y=column(values, f"guides[{label!r}]"), mode="lines", name=label,
+                                 line={"color": ["#555555", "#999999"][j % 2], "dash": "dot", "width": 1.5}))
+    style(fig, title=title, xaxis_title="condition number κ = σ_max/σ_min", yaxis_title="iterations to tolerance")
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(type="log", exponentformat="power")
     return fig

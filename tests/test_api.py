@@ -26,6 +26,9 @@ PUBLIC_API = {
     "random_orthogonal", "matrix_with_singular_values", "matrix_with_condition",
     "METHODS", "inverse_loss", "inverse_gradient", "inverse_curvature", "inverse_params",
     "predict_iterations", "inverse_gd", "pinv_gd", "newton_schulz",
+    "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa",
+    "check_inverse_gradient", "check_largest_stable_lr", "check_iteration_prediction",
+    "check_inverse", "check_pseudo_inverse",
 }
 
 

@@ -14,6 +14,14 @@ def _f_jac(v):  # J = [[v1², 2·v0·v1], [1, 3]] = [[4, 4], [1, 3]] at v = (1, 
     return torch.stack([v[0] * v[1] ** 2, v[0] + 3 * v[1]])
 
 
+# Notebook 02: M with singular values 4, 2, 1; a point X; a singular S and a vector spanning null(Sᵀ).
+_M02 = gh.matrix_with_singular_values([4.0, 2.0, 1.0], seed=0)
+_I02 = torch.eye(3, dtype=torch.float64)
+_X02 = torch.full((3, 3), 0.1, dtype=torch.float64)
+_S02 = gh.matrix_with_singular_values([2.0, 1.0, 0.0], seed=1)
+_N02 = torch.linalg.svd(_S02).U[:, 2:]
+
+
 CASES = {
     "check_shape": (
         lambda c: c(None, (2, 3)),
@@ -40,6 +48,32 @@ CASES = {
         lambda c: c(None, _f_jac, torch.tensor([1.0, 2.0])),
         lambda c: c([[4.0, 1.0], [4.0, 3.0]], _f_jac, torch.tensor([1.0, 2.0])),  # the transpose
         lambda c: c(torch.tensor([[4.0, 4.0], [1.0, 3.0]]), _f_jac, torch.tensor([1.0, 2.0])),
+    ),
+    # --- notebook 02 ---
+    "check_inverse_gradient": (
+        lambda c: c(None, _X02, _M02),
+        lambda c: c((_X02 @ _M02 - _I02) @ _M02.T, _X02, _M02),  # the factor 2/n² is missing
+        lambda c: c(2 / 9 * (_X02 @ _M02 - _I02) @ _M02.T, _X02, _M02),
+    ),
+    "check_largest_stable_lr": (
+        lambda c: c(None, _M02),
+        lambda c: c(9 / 32, _M02),  # 1/L with L = 2σ_max²/n² = 32/9
+        lambda c: c(9 / 16, _M02),  # 2/L = n²/σ_max² with σ_max = 4
+    ),
+    "check_iteration_prediction": (
+        lambda c: c(None, _M02, 0.5),
+        lambda c: c(1000, _M02, 0.5),
+        lambda c: c(gh.predict_iterations(_M02, 0.5), _M02, 0.5),
+    ),
+    "check_inverse": (
+        lambda c: c(None, _M02),
+        lambda c: c(torch.eye(3), _M02),
+        lambda c: c(torch.linalg.inv(_M02), _M02),
+    ),
+    "check_pseudo_inverse": (
+        lambda c: c(None, _S02),
+        lambda c: c(torch.linalg.pinv(_S02) + torch.ones(3, 1, dtype=torch.float64) @ _N02.T, _S02),  # a null-space part
+        lambda c: c(torch.linalg.pinv(_S02), _S02),
     ),
 }
 # A couple of extra right/wrong answers that exercise other input forms.

@@ -82,3 +82,55 @@ def test_plot_matrix_labels_are_optional_and_checked():
         gh.plot_matrix(M, column_labels=["x"])
     with pytest.raises(ValueError, match="one label per row"):
         gh.plot_matrix(M, row_labels=["a"])
+
+
+# --- notebook 02 ---
+
+def test_plot_convergence_thins_long_runs_and_draws_tol():
+    class Run:
+        metrics = [10.0 ** -k for k in range(5)]
+
+    long = np.logspace(0, -8, 10_001)
+    fig = gh.plot_convergence({"long": long, "history": Run()}, tol=1e-6, max_points=100)
+    assert [t.name for t in fig.data] == ["long", "history"]
+    x = np.array(fig.data[0].x)
+    assert 100 <= x.size <= 102 and x[0] == 0 and x[-1] == 10_000  # thinned, last point kept
+    np.testing.assert_allclose(np.array(fig.data[0].y), long[x], rtol=1e-4)  # 5 significant digits
+    assert list(fig.data[1].x) == [0, 1, 2, 3, 4] and fig.layout.yaxis.type == "log"
+    assert fig.layout.shapes[0].y0 == 1e-6
+    assert list(gh.plot_convergence({"a": [1.0, 0.1]}, log_x=True).data[0].x) == [1, 2]
+    with pytest.raises(ValueError, match="non-empty dict"):
+        gh.plot_convergence([1.0, 0.5])
+    with pytest.raises(ValueError, match="max_points"):
+        gh.plot_convergence({"a": [1.0]}, max_points=1)
+
+
+def test_plot_matrix_frames_has_one_frame_per_matrix_and_a_slider():
+    frames = [torch.eye(3) * k for k in (0.0, 0.5, 1.0)]
+    fig = gh.plot_matrix_frames(frames, ["0", "10", "20"], title="XM")
+    assert len(fig.frames) == 3 and [f.name for f in fig.frames] == ["0", "10", "20"]
+    np.testing.assert_array_equal(np.array(fig.frames[2].data[0].z), np.eye(3))
+    assert fig.data[0].zmin == -1 and fig.data[0].zmax == 1
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["0", "10", "20"]
+    assert fig.layout.updatemenus[0].buttons[0].method == "animate"
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.title.text == "XM"
+    with pytest.raises(ValueError, match="one label per frame"):
+        gh.plot_matrix_frames(frames, ["0"])
+    with pytest.raises(ValueError, match="same shape"):
+        gh.plot_matrix_frames([torch.eye(2), torch.eye(3)], ["a", "b"])
+    with pytest.raises(ValueError, match="empty"):
+        gh.plot_matrix_frames([], [])
+
+
+def test_plot_iterations_vs_kappa_is_log_log_with_predictions_and_guides():
+    kappas = [2, 10, 100]
+    fig = gh.plot_iterations_vs_kappa(kappas, {"gd": [25, 622, None], "momentum": [14, 86, 983]},
+                                      predicted={"gd": [25, 622, 62147]}, guides={"κ²/2·ln(1/ε)": [28, 691, 69078]})
+    names = [t.name for t in fig.data]
+    assert names == ["gd: predicted", "gd: measured", "momentum: measured", "κ²/2·ln(1/ε)"]
+    assert np.isnan(fig.data[1].y[2])  # not run: a gap, not a zero
+    assert fig.data[0].line.color == fig.data[1].marker.color
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
+    assert fig.data[3].line.dash == "dot"
+    with pytest.raises(ValueError, match="3 kappas"):
+        gh.plot_iterations_vs_kappa(kappas, {"gd": [1, 2]})
