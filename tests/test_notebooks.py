@@ -21,8 +21,9 @@ SIZE_BUDGET_KB = {  # from the notebooks' issues; 1 MB is the hard ceiling for a
 # Absolute or personal paths that must never leak into stored outputs.
 LEAKY_PATH = re.compile(r"(/home/|/root/|/Users/|/tmp/|[A-Za-z]:\\\\|site-packages|"
                         + re.escape(str(ROOT)) + ")")
-# APIs that are deprecated or removed: the course teaches only current ones.
-OLD_API = re.compile(r"torch\.svd\(|torch\.inverse\(|torch\.symeig|Variable\(|\.data\b(?!_ptr)|"
+# APIs that are deprecated or removed: the course teaches only current ones. `.data` counts only
+# as an attribute (x.data, f().data), not as the relative import of the module gdla_helpers.data.
+OLD_API = re.compile(r"torch\.svd\(|torch\.inverse\(|torch\.symeig|Variable\(|(?<=[\w)\]])\.data\b(?!_ptr)|"
                      r"torch\.lstsq|torch\.solve\(|torch\.norm\(")
 
 
