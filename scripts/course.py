@@ -5,6 +5,7 @@
     python scripts/course.py test       # set everything up, run the whole test suite
     python scripts/course.py execute    # re-execute the notebooks in place from a clean kernel
     python scripts/course.py lock       # re-resolve requirements-lock.txt (see README)
+    python scripts/course.py site       # build the course website into build/site/ (offline)
     python scripts/course.py setup [--dev]
 
 On Windows use `py -3.11 scripts\\course.py lab`. Only the standard library is used here.
@@ -109,6 +110,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(setup("dev", cpu)), "scripts/nbtools.py", "execute", *rest], cwd=ROOT)
     if command == "lock":
         return subprocess.call([sys.executable, "scripts/lock.py", *rest], cwd=ROOT)
+    if command == "site":
+        return subprocess.call([str(setup("dev", cpu)), "scripts/build_site.py", *rest], cwd=ROOT)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""Build the course website (static HTML) from the notebooks' stored outputs, offline.
+
+    python scripts/build_site.py                       # -> build/site/ (the README's `course.py site`)
+    python scripts/build_site.py --out DIR --notebooks A.ipynb B.ipynb   # other notebooks, for tests
+
+Nothing is executed and notebooks/ is never written: each notebook is read into memory (a temporary
+copy) where
+  - every stored plotly figure (`application/vnd.plotly.v1+json`) gets its HTML form, which draws it
+    with the site's own copy of plotly.min.js (from the installed plotly package, no CDN);
+  - badge images and other external images become plain text links (the site requests nothing from
+    other hosts), links between notebooks point at their pages, links to other repository files at
+    GitHub;
+  - the generated badge/navigation cells and the Colab install cell are left out (the site has its
+    own header, launch links and previous/next navigation);
+then nbconvert renders it with the course's template (site/templates/gdla: solutions stay collapsed
+in <details>). Math is typeset in the browser by MathJax 2.7, served from the site (the files come
+from the pinned PyPI package jupyter-server-mathjax). The build fails if a page would still load
+anything from another host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import html
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbtools  # noqa: E402  (the course's notebook order and repository URL)
+
+SITE_SOURCES = ROOT / "site"
+TEMPLATES = SITE_SOURCES / "templates"
+DEFAULT_OUT = ROOT / "build" / "site"
+TITLE = "Gradient Descent Linear Algebra"
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+DROPPED_CELLS = {"nav-header", "nav-footer", "colab-setup"}  # generated cells the site replaces
+MATHJAX_LEFT_OUT = ("extensions/a11y", "jax/output/SVG", "localization")  # unused: math menu off
+FIGURE_HEIGHT = 450  # plotly's default, used when a figure sets none
+
+# Elements that make the browser fetch something, with an absolute or protocol-relative URL.
+EXTERNAL_FETCH = re.compile(
+    r"<(?:script|img|iframe|source|video|audio|embed|input)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//"
+    r"|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//|url\(\s*[\"']?(?:https?:)?//|@import\s+[\"']?(?:https?:)?//",
+    re.IGNORECASE)
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+A_HREF = re.compile(r"(<a\b[^>]*?\bhref\s*=\s*)\"([^\"]*)\"", re.IGNORECASE)
+
+
+# --- what a notebook says about itself ------------------------------------------------------------
+
+def _tags(cell) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def notebook_title(nb, fallback: str) -> str:
+    """The first `# ` heading of the first Markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+            break
+    return fallback
+
+
+def notebook_hook(nb) -> str:
+    """The title cell's text below the title (the lesson's two-line hook), as Markdown."""
+    first = next((c for c in nb.cells if c.cell_type == "markdown"), None)
+    if first is None:
+        return ""
+    lines = first.source.splitlines()
+    return "\n".join(line for line in lines if not line.startswith("# ")).strip()
+
+
+def notebook_objectives(nb) -> str:
+    """The `## Learning objectives` cell (bullets, prerequisites, time) without its heading."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.search(r"^##\s+Learning objectives", cell.source, re.M):
+            body = re.sub(r"^##\s+Learning objectives\s*$", "", cell.source, count=1, flags=re.M)
+            return "#### Learning objectives\n\n" + body.strip()
+    return ""
+
+
+def readme_sections(readme: str) -> dict[str, str]:
+    """The README's lesson sections (`<!-- lesson-0N -->` ... `<!-- /lesson-0N -->`), headings dropped."""
+    sections = {}
+    for number, body in re.findall(r"<!-- lesson-(\d+) -->(.*?)<!-- /lesson-\1 -->", readme, re.S):
+        sections[number] = re.sub(r"^#{1,6} .*$", "", body, flags=re.M).strip()
+    return sections
+
+
+def readme_paragraph(readme: str, starts: str) -> str:
+    """The README paragraph that starts with `starts` (empty if there is none)."""
+    for paragraph in re.split(r"\n\s*\n", readme):
+        if paragraph.strip().startswith(starts):
+            return paragraph.strip()
+    return ""
+
+
+# --- the temporary copy of a notebook -------------------------------------------------------------
+
+def figure_html(spec: dict, div_id: str) -> str:
+    """The HTML form of one stored plotly figure, drawn by the page's plotly.min.js.
+
+    The figure's own width is dropped (it follows the column, so it fits a phone) and the config
+    makes it redraw when the window changes size.
+    """
+    import plotly.io as pio
+
+    figure = {key: copy.deepcopy(spec[key]) for key in ("data", "layout", "frames") if key in spec}
+    layout = figure.setdefault("layout", {})
+    layout.pop("width", None)
+    layout["autosize"] = True
+    height = layout.get("height") or FIGURE_HEIGHT
+    config = {**spec.get("config", {}), "responsive": True, "displaylogo": False}
+    config.pop("plotlyServerURL", None)
+    body = pio.to_html(figure, config=config, include_plotlyjs=False, include_mathjax=False,
+                       full_html=False, default_width="100%", default_height=f"{height}px",
+                       validate=False, div_id=div_id)
+    return f'<div class="gdla-figure">{body}</div>'
+
+
+CODE = re.compile(r"(^```.*?^```|^~~~.*?^~~~|`[^`\n]*`)", re.M | re.S)  # fences and code spans
+
+
+def escape_dollars(markdown: str) -> str:
+    """An escaped dollar (\\$) outside code stays a plain dollar sign, never a math delimiter."""
+    parts = CODE.split(markdown)
+    for i in range(0, len(parts), 2):  # even parts are outside code
+        parts[i] = parts[i].replace("\\$", '<span class="gdla-dollar">&#36;</span>')
+    return "".join(parts)
+
+
+def site_copy(nb, stem: str):
+    """A copy of nb ready for the site: figures as HTML, generated cells left out. nb is untouched."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = escape_dollars(cell.source)
+    nb.cells = [c for c in nb.cells
+                if not ("gdla-generated" in _tags(c) and DROPPED_CELLS & set(_tags(c)))]
+    figures = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PLOTLY_MIME in data:
+                figures += 1
+                html_form = figure_html(data.pop(PLOTLY_MIME), f"fig-{stem}-{figures}")
+                data.clear()  # the HTML form replaces every other representation (text/plain too)
+                data["text/html"] = html_form
+    return nb, figures
+
+
+def rewrite_page(text: str, pages: dict[str, str], repo_blob: str) -> str:
+    """Make the rendered HTML self-contained: no external images, links to pages, not .ipynb files.
+
+    pages maps notebook file names (and README.md) to page names; links to the site's own pages
+    stay; other relative links go to the file in the GitHub repository.
+    """
+    own = set(pages.values())
+
+    def image(match: re.Match) -> str:
+        tag = match.group(0)
+        src = re.search(r"\bsrc\s*=\s*\"([^\"]*)\"", tag)
+        if not src or not re.match(r"(?:https?:)?//", src.group(1)):
+            return tag
+        alt = re.search(r"\balt\s*=\s*\"([^\"]*)\"", tag)
+        label = alt.group(1) if alt and alt.group(1) else "image"
+        return f'<span class="gdla-external-image">{label}</span>'
+
+    def link(match: re.Match) -> str:
+        prefix, href = match.group(1), html.unescape(match.group(2))
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", href, re.I):  # absolute, scheme or anchor
+            return match.group(0)
+        path, _, anchor = href.partition("#")
+        name = path.rsplit("/", 1)[-1]
+        if path in own:
+            return match.group(0)
+        if name in pages:
+            target = pages[name] + (f"#{anchor}" if anchor else "")
+        elif path:
+            target = f"{repo_blob}/notebooks/{path}" if not path.startswith("../") else \
+                f"{repo_blob}/{path[3:]}"
+            target += f"#{anchor}" if anchor else ""
+        else:
+            return match.group(0)
+        return f'{prefix}"{html.escape(target)}"'
+
+    return A_HREF.sub(link, IMG_TAG.sub(image, text))
+
+
+# --- the site --------------------------------------------------------------------------------------
+
+def copy_assets(out: Path) -> None:
+    """_static/: the course's look, plotly.js from the plotly package, MathJax, JupyterLab's CSS."""
+    import jupyter_server_mathjax
+    import plotly
+    from nbconvert.exporters.html import HTMLExporter  # noqa: F401  (its templates ship with it)
+    from pygments.formatters import HtmlFormatter
+
+    static = out / "_static"
+    static.mkdir(parents=True)
+    for name in ("gdla.css", "logo.svg"):
+        shutil.copy2(SITE_SOURCES / name, static / name)
+    shutil.copy2(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", static / "plotly.min.js")
+    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
+    shutil.copytree(mathjax, static / "mathjax", ignore=lambda d, names: [
+        n for n in names if (Path(d) / n).relative_to(mathjax).as_posix() in MATHJAX_LEFT_OUT])
+    lab = Path(sys.prefix) / "share" / "jupyter" / "nbconvert" / "templates" / "lab" / "static"
+    (static / "jupyterlab.css").write_text(
+        (lab / "index.css").read_text(encoding="utf-8") + "\n"
+        + (lab / "theme-light.css").read_text(encoding="utf-8"), encoding="utf-8")
+    (static / "pygments.css").write_text(
+        HtmlFormatter(style="default").get_style_defs(".highlight"), encoding="utf-8")
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "a local checkout"
+
+
+def lesson_info(paths: list[Path], notebooks: dict[str, object], readme: str) -> list[dict]:
+    """Title, page, hook, objectives and launch links of each lesson, in course order."""
+    import nbconvert.filters as filters
+
+    url = nbtools.repository_url()
+    owner_repo = url.split("github.com/")[1]
+    sections = readme_sections(readme)
+    lessons = []
+    for i, path in enumerate(paths):
+        nb = notebooks[path.name]
+        number = f"{i + 1:02d}"
+        objectives = notebook_objectives(nb) or sections.get(number, "")
+        hook = notebook_hook(nb)
+        lessons.append({
+            "name": path.name, "stem": path.stem, "page": f"{path.stem}.html", "number": number,
+            "of": len(paths), "title": notebook_title(nb, path.stem),
+            "hook_md": hook, "objectives_md": objectives,
+            "hook_html": filters.markdown2html(hook), "objectives_html": filters.markdown2html(objectives),
+            "binder": f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/notebooks/{path.name}",
+            "colab": f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{path.name}",
+            "github": f"{url}/blob/main/notebooks/{path.name}",
+        })
+    return lessons
+
+
+def landing_markdown(site: dict) -> list[str]:
+    """Every piece of Markdown the landing page renders (the browser test counts its formulas)."""
+    parts = [site["tagline_md"], site["audience_md"], site["run_md"]]
+    for lesson in site["lessons"]:
+        parts += [lesson["hook_md"], lesson["objectives_md"]]
+    return parts
+
+
+def site_context(lessons: list[dict], readme: str) -> dict:
+    import nbconvert.filters as filters
+
+    url = nbtools.repository_url()
+    tagline = readme_paragraph(readme, "**An open course") or \
+        "An open course in three Jupyter notebooks on PyTorch's autograd and gradient descent."
+    audience = readme_paragraph(readme, "**Who it is for:**")
+    run = ("**Run it yourself:** `python3 scripts/course.py lab` in a clone of the repository sets "
+           "everything up and opens the lessons in JupyterLab (see the README).")
+    return {
+        "title": TITLE, "lessons": lessons, "repository": url, "built": f"commit {_git_commit()}",
+        "binder": f"https://mybinder.org/v2/gh/{url.split('github.com/')[1]}/main?urlpath=lab/tree/notebooks",
+        "tagline_md": tagline, "audience_md": audience, "run_md": run,
+        "tagline_html": filters.markdown2html(tagline), "audience_html": filters.markdown2html(audience),
+        "run_html": filters.markdown2html(run),
+    }
+
+
+def check_self_contained(out: Path) -> None:
+    """Fail the build if any page or stylesheet would fetch something from another host."""
+    for path in sorted(out.glob("*.html")) + [out / "_static" / n for n in
+                                               ("gdla.css", "jupyterlab.css", "pygments.css")]:
+        match = EXTERNAL_FETCH.search(path.read_text(encoding="utf-8"))
+        if match:
+            raise SystemExit(f"{path.relative_to(out)} would load {match.group(0)!r} from another "
+                             "host; the site must be self-contained (see scripts/build_site.py)")
+
+
+def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
+    """Build the site into out (replaced). Returns {page: number of figures}."""
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    paths = [Path(p).resolve() for p in (paths or nbtools.notebooks())]
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    copy_assets(out)
+    readme_path = ROOT / "README.md"
+    readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
+    notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
+    lessons = lesson_info(paths, notebooks, readme)
+    site = site_context(lessons, readme)
+    pages = {lesson["name"]: lesson["page"] for lesson in lessons} | {"README.md": "index.html"}
+    repo_blob = f"{site['repository']}/blob/main"
+
+    exporter = HTMLExporter(template_name="gdla", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    figures = {}
+    for i, (path, lesson) in enumerate(zip(paths, lessons, strict=True)):
+        nb, figures[lesson["page"]] = site_copy(notebooks[path.name], path.stem)
+        resources = {"metadata": {"name": lesson["title"], "path": str(path.parent)},
+                     "gdla": {"site": site, "lesson": lesson,
+                              "prev": lessons[i - 1] if i > 0 else None,
+                              "next": lessons[i + 1] if i + 1 < len(lessons) else None}}
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
+        (out / lesson["page"]).write_text(rewrite_page(body, pages, repo_blob), encoding="utf-8")
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "gdla"), autoescape=False)
+    landing = env.get_template("landing.html.j2").render(site=site)
+    (out / "index.html").write_text(rewrite_page(landing, pages, repo_blob), encoding="utf-8")
+    (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
+    check_self_contained(out)
+    return figures
+
+
+def site_size(out: Path) -> int:
+    return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (replaced)")
+    parser.add_argument("--notebooks", type=Path, nargs="+", help="notebooks in lesson order "
+                        "(default: the course's three, from notebooks/)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    figures = build(args.out.resolve(), args.notebooks)
+    seconds = time.perf_counter() - start
+    print(f"site built in {seconds:.1f} s: {args.out} ({site_size(args.out) / 1e6:.1f} MB, "
+          f"{len(figures) + 1} pages, {sum(figures.values())} figures)")
+    print(f"view it: python3 -m http.server --directory {args.out} 8000   (then open "
+          "http://127.0.0.1:8000/)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

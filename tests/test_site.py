@@ -1,0 +1,372 @@
+"""The course website: built offline by the README's command, every page checked in headless Chromium.
+
+Two sites are built: the real one (`scripts/course.py site`, from notebooks/) and a demo one whose
+extra lesson is a notebook made here with plotly figures (one wider than a phone, one inside a
+collapsed solution), inline and display math, escaped dollars, badge images and links, so that the
+checks bite even while a lesson has no figure or formula.
+
+Per page: every stored figure is drawn, no page error, no request leaves the local server, every
+relative link answers 200 (and its #anchor exists), every formula is typeset, and at 390 px wide the
+figures and the page fit the screen. Screenshots: build/screenshots/site/{site}-{page}-{width}.png.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_site  # noqa: E402
+import nbtools  # noqa: E402
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCREENSHOTS = ROOT / "build" / "screenshots" / "site"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SIZE_LIMIT_MB = 30
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+# JS: figures that plotly has drawn (a .js-plotly-plot with its .main-svg layers), one per figure.
+DRAWN_FIGURES = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                 ".filter(g => g.querySelector('.main-svg')).length")
+
+
+# --- counting formulas in Markdown, the way the site's MathJax is configured -----------------------
+# Code is never math: fenced blocks and `code spans` are removed first. Then, in this order, each
+# match counts as one formula and is removed: $$...$$, \[...\], \begin{env}...\end{env} (display),
+# $...$ (inline, not empty, not starting with a space-only body, on one paragraph) and \(...\).
+# An escaped dollar \$ is a plain dollar sign and never a delimiter.
+_CODE = re.compile(r"^```.*?^```|^~~~.*?^~~~|`[^`\n]*`", re.M | re.S)
+_FORMULAS = [
+    re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S),
+    re.compile(r"\\\[.+?\\\]", re.S),
+    re.compile(r"\\begin\{([a-z]+\*?)\}.*?\\end\{\1\}", re.S),
+    re.compile(r"(?<![\\$])\$(?!\$)(?:[^$\\\n]|\\.|\n(?!\s*\n))+?(?<!\\)\$"),
+    re.compile(r"\\\(.+?\\\)", re.S),
+]
+
+
+def count_formulas(markdown: str) -> int:
+    """How many formulas MathJax typesets in this Markdown (see the rules above)."""
+    text, total = _CODE.sub(" ", markdown), 0
+    for pattern in _FORMULAS:
+        total += len(pattern.findall(text))
+        text = pattern.sub(" ", text)
+    return total
+
+
+def test_count_formulas_rules():
+    assert count_formulas("$a$ and $$b$$ and \\(c\\) and \\[d\\]") == 4
+    assert count_formulas("costs \\$5 or \\$6, code `x = $y$` and\n```\n$z$\n```\n") == 0
+    assert count_formulas("$$\n\\begin{aligned} a &= b \\end{aligned}\n$$ then $x_1$") == 2
+    assert count_formulas("\\begin{equation} e \\end{equation}") == 1
+    assert count_formulas("$a$\n\n$") == 1  # a lone dollar across a paragraph break is no formula
+
+
+def expected_counts(nb) -> tuple[int, int]:
+    """(figures, formulas) that a lesson page must show for this notebook."""
+    figures = formulas = 0
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "gdla-generated" in tags and build_site.DROPPED_CELLS & set(tags):
+            continue
+        if cell.cell_type == "markdown":
+            formulas += count_formulas(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            figures += PLOTLY_MIME in data
+            if PLOTLY_MIME not in data:
+                for mime in ("text/markdown", "text/latex"):
+                    if mime in data:
+                        formulas += count_formulas("".join(data[mime]))
+                        break
+    return figures, formulas
+
+
+# --- a demo lesson with everything the real ones may contain --------------------------------------
+
+def demo_notebook(path: Path) -> Path:
+    """A notebook with plotly outputs exactly as a kernel stores them (plotly's mimetype renderer)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    import gdla_helpers as gh
+
+    def figure_output(fig):
+        return nbformat.v4.new_output("display_data",
+                                      data=pio.renderers["plotly_mimetype"].to_mimebundle(fig))
+
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    losses = gh.plot_losses({"plain GD": [1.0 / (k + 1) ** 2 for k in range(200)]}, title="Loss")
+    wide = go.Figure(go.Scatter(y=[3, 1, 2])).update_layout(width=900, height=380, title="Wide")
+    hidden = go.Figure(go.Bar(y=[1, 2]))
+    solution = code("my_answer_solution = go.Figure(go.Bar(y=[1, 2]))\nmy_answer_solution",
+                    metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}})
+    solution.outputs = [figure_output(hidden)]
+    plotted = code("gh.plot_losses(...)")
+    plotted.outputs = [figure_output(losses)]
+    widened = code("fig.update_layout(width=900)")
+    widened.outputs = [figure_output(wide),
+                       nbformat.v4.new_output("stream", name="stdout", text="costs $5, not $math\n")]
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# 04 · A demo lesson\n\nA hook with math $f(x) = x^2$."),
+        md(nbtools.header_source("02_matrix_inverse_gd.ipynb")),
+        md("## Learning objectives\n\n- the gradient $\\nabla_X L$\n\n**Prerequisites:** none.\n\n"
+           "**Estimated time:** 1 minute."),
+        md("## 1. Math\n\n$$L(X) = \\frac{1}{n^2}\\|XM - I\\|_F^2$$\n\nIt costs \\$5 or \\$6; "
+           "code `a = $b$` is no math. See [lesson 01](01_tensors_and_autograd.ipynb#Learning-objectives),"
+           " the [overview](../README.md), [plotting](../gdla_helpers/plotting.py) and "
+           "![an external image](https://example.org/x.png).\n\n"
+           "$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$"),
+        plotted, widened, code("my_answer = None  # your code"), solution,
+        md("## Quiz\n\n1. What is $2+2$?\n\n<details><summary>Answer</summary>\n\n$4$, since "
+           "$2 + 2 = 4$.\n\n</details>"),
+    ])
+    nbformat.write(nb, path)
+    return path
+
+
+# --- fixtures: build, serve, browse --------------------------------------------------------------
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """{name: (folder, {page: notebook or None})}: the real site and the demo site, freshly built.
+
+    Also the demo notebook's bytes before and after its build, under "demo notebook"."""
+    tmp = tmp_path_factory.mktemp("site")
+    real = tmp / "real"
+    start = time.perf_counter()
+    # Exactly the README's command, with another output folder.
+    done = subprocess.run([sys.executable, "scripts/course.py", "site", "--out", str(real)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    print(f"\nreal site built in {time.perf_counter() - start:.1f} s "
+          f"({build_site.site_size(real) / 1e6:.1f} MB)")
+    demo_nb = demo_notebook(tmp / "04_demo.ipynb")
+    before = demo_nb.read_bytes()
+    demo = tmp / "demo"
+    build_site.build(demo, nbtools.notebooks() + [demo_nb])
+    real_pages = {"index.html": None} | {f"{p.stem}.html": p for p in nbtools.notebooks()}
+    return {"real": (real, real_pages),
+            "demo": (demo, {"index.html": None, "04_demo.html": demo_nb}),
+            "demo notebook": {"before": before, "after": demo_nb.read_bytes()}}
+
+
+@pytest.fixture(scope="module")
+def servers(sites):
+    """A local http.server per site, on 127.0.0.1 and a free port; stopped afterwards."""
+    running, urls = [], {}
+    for name, (folder, _) in sites.items():
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.append(server)
+        urls[name] = f"http://127.0.0.1:{server.server_address[1]}/"
+    yield urls
+    for server in running:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def _own_chromium():
+    """Headless Debian Chromium via Playwright (used only if tests/_browser.py is absent)."""
+    if not CHROMIUM.exists():
+        pytest.skip("BROWSER TEST NOT RUN: needs Debian's chromium (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:  # the launch helper shared with tests/test_browser.py (same flags, CI's skip-or-fail rule)
+        from _browser import chromium
+    except ImportError:
+        chromium = _own_chromium
+    with chromium() as launched:
+        yield launched
+
+
+def _open(browser, url: str, origin: str, viewport: dict):
+    """A fresh page on url that records page errors, failed requests and off-site requests."""
+    context = browser.new_context(viewport=viewport)
+    log = {"offsite": [], "errors": [], "failed": []}
+
+    def route(r):
+        if r.request.url.startswith(origin):
+            r.continue_()
+        else:  # never let it out: record and abort
+            log["offsite"].append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: log["errors"].append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and log["errors"].append(f"console: {msg.text}"))
+    page.on("response", lambda resp: resp.status >= 400 and log["failed"].append(
+        f"{resp.status} {resp.url}"))
+    page.on("requestfailed", lambda req: req.url.startswith(origin) and log["failed"].append(
+        f"failed {req.url}"))
+    page.goto(url, wait_until="load")
+    page.wait_for_function("document.documentElement.dataset.mathDone === '1'", timeout=60_000)
+    return context, page, log
+
+
+def _cases():
+    cases = [("real", "index.html")] + [("real", f"{p.stem}.html") for p in nbtools.notebooks()]
+    return cases + [("demo", "index.html"), ("demo", "04_demo.html")]
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+def test_site_is_small_and_self_contained(sites):
+    folder, pages = sites["real"]
+    size_mb = build_site.site_size(folder) / 1e6
+    assert size_mb <= SIZE_LIMIT_MB, f"the site is {size_mb:.1f} MB"
+    assert sorted(p.name for p in folder.glob("*.html")) == sorted(pages)
+    assert (folder / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+    assert (folder / "_static" / "mathjax" / "MathJax.js").exists()
+
+
+def test_notebooks_untouched_by_the_build(sites):
+    """The build only reads its notebooks: same bytes after it; figures stay plotly JSON only."""
+    assert sites["demo notebook"]["before"] == sites["demo notebook"]["after"]
+    for path in nbtools.notebooks():  # and each still carries its figures as plotly JSON only
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if PLOTLY_MIME in output.get("data", {}):
+                    assert "text/html" not in output["data"], f"{path.name}: figure has an HTML copy"
+
+
+@pytest.mark.parametrize(("site", "page_name"), _cases(), ids=lambda v: v)
+def test_page(browser, sites, servers, site, page_name):
+    folder, pages = sites[site]
+    origin = servers[site]
+    notebook = pages[page_name]
+    if notebook is None:  # the landing page: its Markdown comes from the README and the notebooks
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        paths = nbtools.notebooks() + ([pages["04_demo.html"]] if site == "demo" else [])
+        notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
+        context_ = build_site.site_context(build_site.lesson_info(paths, notebooks, readme), readme)
+        figures, formulas = 0, sum(count_formulas(m) for m in build_site.landing_markdown(context_))
+    else:
+        figures, formulas = expected_counts(nbformat.read(notebook, as_version=4))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{site}-{page_name.removesuffix('.html')}"
+
+    context, page, log = _open(browser, origin + page_name, origin, DESKTOP)
+    try:
+        if figures:
+            page.wait_for_function(f"({DRAWN_FIGURES})() >= {figures}", timeout=30_000)
+        drawn = page.evaluate(DRAWN_FIGURES)
+        assert drawn == figures, f"{drawn} figures drawn, the notebook stores {figures}"
+        assert page.locator(".js-plotly-plot .main-svg").count() >= figures
+
+        math = page.evaluate("""() => ({
+            frames: document.querySelectorAll('[id^="MathJax-Element-"][id$="-Frame"]').length,
+            sources: document.querySelectorAll('script[type^="math/tex"]').length,
+            errors: document.querySelectorAll('.MathJax .merror, .MathJax .noError, .MathJax_Error').length})""")
+        assert math == {"frames": formulas, "sources": formulas, "errors": 0}, (
+            f"expected {formulas} typeset formulas without errors, got {math}")
+
+        hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        for href in sorted(set(hrefs)):
+            if not href.startswith(origin):
+                continue  # a link out (Binder, Colab, GitHub) is fine: it is not requested
+            target, _, anchor = href.partition("#")
+            response = context.request.get(target)
+            assert response.status == 200, f"{page_name}: link {href} answers {response.status}"
+            if anchor and target.endswith(".html"):
+                ids = re.findall(r'\bid="([^"]+)"', response.text())
+                assert urllib.parse.unquote(anchor) in {urllib.parse.unquote(i) for i in ids}, (
+                    f"{page_name}: link {href}: no element with that id")
+        page.screenshot(path=f"{shot}-desktop.png", full_page=True)
+        assert log == {"offsite": [], "errors": [], "failed": []}, (
+            "requests leaving the site (aborted), page errors or failed requests")
+    finally:
+        context.close()
+
+    context, page, log = _open(browser, origin + page_name, origin, PHONE)
+    try:
+        if figures:
+            page.wait_for_function(f"({DRAWN_FIGURES})() >= {figures}", timeout=30_000)
+        # Open every collapsed solution, so figures inside them are measured too.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_timeout(500)
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(g => {
+            const r = g.getBoundingClientRect(); return [r.left, r.right, r.width]; })""")
+        assert len(boxes) == figures
+        for left, right, width in boxes:
+            assert width > 0 and left >= 0 and right <= PHONE["width"], (
+                f"a figure spans {left:.0f}..{right:.0f} px on a {PHONE['width']} px screen")
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= PHONE["width"], f"the page is {scroll_width} px wide on a phone"
+        page.screenshot(path=f"{shot}-390.png", full_page=True)
+        assert log == {"offsite": [], "errors": [], "failed": []}, (
+            "requests leaving the site (aborted), page errors or failed requests")
+    finally:
+        context.close()
+
+
+def test_screenshots_written():
+    """Runs after the page tests (file order): both widths of every page are on disk."""
+    if not SCREENSHOTS.exists():
+        pytest.skip("no page test ran")
+    names = {p.name for p in SCREENSHOTS.glob("*.png")}
+    for site, page_name in _cases():
+        for width in ("desktop", "390"):
+            assert f"{site}-{page_name.removesuffix('.html')}-{width}.png" in names
+
+
+def test_build_is_offline_safe(tmp_path):
+    """The build refuses a page that would load something from another host."""
+    (tmp_path / "index.html").write_text('<img src="https://example.org/badge.svg">')
+    (tmp_path / "_static").mkdir()
+    for name in ("gdla.css", "jupyterlab.css", "pygments.css"):
+        (tmp_path / "_static" / name).write_text("")
+    with pytest.raises(SystemExit, match="another host"):
+        build_site.check_self_contained(tmp_path)
+    # ... and rewrites external images into text, notebook links into pages.
+    page = build_site.rewrite_page(
+        '<a href="02_matrix_inverse_gd.ipynb#x"><img alt="Binder" src="https://b/b.svg"></a>'
+        '<a href="../README.md">o</a><a href="../gdla_helpers/losses.py">l</a>'
+        '<a href="index.html">i</a>',
+        {"02_matrix_inverse_gd.ipynb": "02_matrix_inverse_gd.html", "README.md": "index.html"},
+        "https://github.com/o/r/blob/main")
+    assert page == ('<a href="02_matrix_inverse_gd.html#x"><span class="gdla-external-image">'
+                    'Binder</span></a><a href="index.html">o</a>'
+                    '<a href="https://github.com/o/r/blob/main/gdla_helpers/losses.py">l</a>'
+                    '<a href="index.html">i</a>')
+
+
+def test_site_folders_are_ignored():
+    done = subprocess.run(["git", "check-ignore", "build/site/index.html",
+                           "build/screenshots/site/x.png"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert len(done.stdout.split()) == 2, "build/ must stay out of git (.gitignore)"
