@@ -155,7 +155,7 @@ def plot_matrix(
                          ticktext=[str(s) for s in row_labels])
     if column_labels is not None:
         fig.update_xaxes(tickmode="array", tickvals=list(range(values.shape[1])),
-                         ticktext=[str(s) for s in column_labels], tickangle=-45)
+                         ticktext=[str(s) for s in column_labels], tickangle=-90)
     return fig
 
 
