@@ -1,0 +1,284 @@
+"""The course as a learner meets it: each notebook in JupyterLab, in a real (headless) Chromium.
+
+Per notebook, in a fresh browser context on a temporary copy of notebooks/ served by JupyterLab:
+1. the stored plotly figures render (figures drawn == figure outputs stored in the file);
+2. Kernel → Restart Kernel and Run All Cells… from the menu bar, dialog accepted, until the kernel
+   is idle and no cell is queued; then: no error (or stderr) output, every code cell ran, every
+   figure drawn again, no uncaught page error, no request for anything off this machine;
+3. a hang guard (3 × the notebook's time budget + 60 s) fails a run that never finishes; the
+   measured time is printed and summarised at the end of the pytest run, never asserted;
+4. a screenshot of the whole notebook goes to build/screenshots/jupyterlab/NAME.png.
+
+    python3 scripts/course.py test -m browser tests/test_browser.py      # this test alone
+    GDLA_BROWSER_NOTEBOOKS=/some/folder ... -m browser tests/test_browser.py  # other notebooks
+
+Needs Chromium (Debian: `apt-get install -y chromium`) and Playwright for Python (requirements-dev);
+without them the test skips loudly, or fails when GDLA_REQUIRE_BROWSER=1 (as in .ci/run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from _browser import ROOT, SCREENSHOTS, JupyterLab, file_hashes, launch_chromium, require_chromium
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import nbtools  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+# The notebooks' own budgets for "Restart kernel and run all" (seconds, from their issues).
+BUDGET_S = {"01_tensors_and_autograd.ipynb": 10, "02_matrix_inverse_gd.ipynb": 20, "03_svd_gd.ipynb": 25}
+DEFAULT_BUDGET_S = 20  # for notebooks from GDLA_BROWSER_NOTEBOOKS
+SOURCE = Path(os.environ.get("GDLA_BROWSER_NOTEBOOKS") or ROOT / "notebooks").resolve()
+NOTEBOOKS = (nbtools.ORDER if SOURCE == ROOT / "notebooks"
+             else sorted(p.name for p in SOURCE.glob("*.ipynb")))
+SHOTS = SCREENSHOTS / "jupyterlab"
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_SCREENSHOT_HEIGHT = 16000  # px; Chromium draws nothing past ~16 k px in one capture
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show (others hide in tabs)
+# JS, run in the page before JupyterLab loads. window.gdlaState(): what the learner sees in the
+# notebook on show. JupyterLab renders error outputs *and* stderr streams alike, as
+# application/vnd.jupyter.stderr (a red box); the course stores neither, so both count.
+# window.gdlaWatchQueue(): from now on, remember whether any cell was queued ([*]), so that
+# "idle and nothing queued" cannot be mistaken for "not started yet".
+PAGE_SCRIPT = "const PANEL = " + json.dumps(PANEL) + """;
+window.gdlaState = () => {
+  const panel = document.querySelector(PANEL);
+  if (!panel) return null;
+  const cells = [...panel.querySelectorAll('.jp-Cell')];
+  const red = [...panel.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')];
+  const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return {
+    cells: cells.length,
+    prompts: [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+        .map(e => e.textContent.trim()),
+    drawn: [...panel.querySelectorAll('.js-plotly-plot')]
+        .filter(e => e.querySelector('.main-svg')).length,
+    plotly_outputs: panel.querySelectorAll('.jp-RenderedPlotly').length,
+    red: red.map(e => ({cell: cells.indexOf(e.closest('.jp-Cell')),
+                        text: e.innerText.slice(0, 800)})),
+    indicator: indicator ? indicator.dataset.status : null,
+    status: [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+        .map(e => e.textContent).filter(t => t.includes(' | ')).join(' '),
+    height: (panel.querySelector('.jp-WindowedPanel-outer') || {}).scrollHeight || 0,
+  };
+};
+window.gdlaWatchQueue = () => {
+  const panel = document.querySelector(PANEL);
+  const queued = () => [...panel.querySelectorAll('.jp-InputArea-prompt')]
+      .some(e => e.textContent.includes('*'));
+  window.gdlaQueued = queued();
+  window.gdlaIdleTicks = 0;
+  new MutationObserver(() => { if (queued()) window.gdlaQueued = true; })
+      .observe(panel, {subtree: true, childList: true, characterData: true});
+};
+"""
+# JS: the run is over when a cell was queued, none is queued now and the kernel is idle, for three
+# polls in a row (the toolbar's indicator lags the status bar by a moment).
+RUN_OVER_JS = """() => {
+  const s = window.gdlaState();
+  const idle = s && window.gdlaQueued && s.indicator === 'idle' && s.status.endsWith('| Idle')
+      && !s.prompts.some(p => p.includes('*'));
+  window.gdlaIdleTicks = idle ? window.gdlaIdleTicks + 1 : 0;
+  return window.gdlaIdleTicks >= 3;
+}"""
+
+
+def stored_figures(path: Path) -> dict[str, int]:
+    """Figure outputs stored in a notebook file: plotly JSON, and plotly as HTML only.
+
+    Plotly's JSON (`application/vnd.plotly.v1+json`) is what a kernel stores by default and what
+    JupyterLab draws. An HTML-only plotly output (renderers `notebook`, `notebook_connected`, ...)
+    is a figure too, for the learner who opens the file: it needs a trusted notebook or a CDN, and
+    counts here so that the test fails when it stays blank.
+    """
+    found = {"plotly_json": 0, "html_only": 0}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            html = data.get("text/html", "")
+            if PLOTLY_MIME in data:
+                found["plotly_json"] += 1
+            elif "Plotly.newPlot" in ("".join(html) if isinstance(html, list) else html):
+                found["html_only"] += 1
+    return found
+
+
+def code_cells_to_run(path: Path) -> int:
+    """Code cells that Run All executes (JupyterLab does not send empty cells to the kernel)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip())
+
+
+class _Timings:
+    """A pytest plugin: the measured times, summarised after the test session."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, float, float, int, float]] = []
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.rows:
+            return
+        terminalreporter.section("JupyterLab in Chromium: Restart Kernel and Run All Cells")
+        terminalreporter.write_line(f"{'notebook':<34}{'run all':>9}{'budget':>8}{'guard':>7}"
+                                    f"{'open+figures':>14}")
+        for name, seconds, opened, budget, guard in self.rows:
+            terminalreporter.write_line(f"{name:<34}{seconds:8.1f}s{budget:7d}s{guard:6.0f}s"
+                                        f"{opened:13.1f}s")
+        terminalreporter.write_line(f"screenshots: {SHOTS.relative_to(ROOT)}/")
+
+
+@pytest.fixture(scope="module")
+def timings(request) -> _Timings:
+    plugin = _Timings()
+    request.config.pluginmanager.register(plugin, "gdla-browser-timings")
+    return plugin
+
+
+@pytest.fixture(scope="module")
+def tracked_hashes() -> dict[str, str]:
+    """The tracked notebooks' files before JupyterLab starts (it must never write to them)."""
+    return file_hashes(SOURCE)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, tracked_hashes):
+    """JupyterLab serving a temporary copy of the notebooks folder (data files included)."""
+    require_chromium()  # skip (or fail) before starting anything
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(SOURCE, root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    with JupyterLab(root) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_in_jupyterlab(name, lab, browser, timings):
+    source = SOURCE / name
+    stored = stored_figures(source)
+    expected = stored["plotly_json"] + stored["html_only"]
+    budget = BUDGET_S.get(name, DEFAULT_BUDGET_S)
+    guard = 3 * budget + 60
+    n_cells = len(json.loads(source.read_text(encoding="utf-8"))["cells"])
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page_errors: list[str] = []
+    offline: list[str] = []  # requests for anything not on this machine (refused: no network)
+    local = re.compile(rf"^(?:https?|wss?)://127\.0\.0\.1:{lab.port}/|^(?:data|blob|about):")
+
+    def refuse(route):
+        offline.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not local.match(url), refuse)
+    context.add_init_script(PAGE_SCRIPT)
+    page = context.new_page()
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    def state() -> dict:
+        return page.evaluate("window.gdlaState()")
+
+    try:
+        # 1. Open it fresh; the stored figures must be drawn without running anything.
+        start = time.perf_counter()
+        page.goto(f"{lab.url}/lab/tree/notebooks/{name}?reset")
+        page.wait_for_function("n => window.gdlaState()?.cells === n", arg=n_cells, timeout=90_000)
+        try:
+            page.wait_for_function("n => window.gdlaState().drawn >= n", arg=expected, timeout=30_000)
+        except Exception:  # noqa: BLE001 (the assertion below says what is missing)
+            pass
+        opened = time.perf_counter() - start
+        drawn = state()["drawn"]
+        assert drawn == expected, (
+            f"{name}: {drawn} figure(s) drawn on opening, but the file stores {expected} "
+            f"({stored['plotly_json']} as plotly JSON, {stored['html_only']} as HTML only, which "
+            "needs a trusted notebook or a CDN: store figures with plotly's default renderer)")
+
+        # 2. Kernel → Restart Kernel and Run All Cells…, as a learner would.
+        page.wait_for_function("() => window.gdlaState().status.endsWith('| Idle')", timeout=90_000)
+        page.evaluate("window.gdlaWatchQueue()")
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+        page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=10_000)
+        assert "Restart Kernel?" in dialog.inner_text()
+        start = time.perf_counter()
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+        try:
+            page.wait_for_function(RUN_OVER_JS, timeout=guard * 1000, polling=200)
+        except Exception as error:  # noqa: BLE001 (playwright's TimeoutError)
+            s = state()
+            pytest.fail(f"{name}: Run All did not finish within the hang guard of {guard} s "
+                        f"(3 × its {budget} s budget + 60 s); prompts: {s and s['prompts']}, "
+                        f"kernel: {s and s['status']!r} ({type(error).__name__})", pytrace=False)
+        seconds = time.perf_counter() - start
+        timings.rows.append((name, seconds, opened, budget, guard))
+        print(f"\n{name}: Restart Kernel and Run All Cells took {seconds:.1f} s "
+              f"(budget {budget} s, hang guard {guard} s); opening + stored figures {opened:.1f} s")
+
+        # 3. What the learner sees after the run.
+        try:  # plotly draws a moment after its output arrives
+            page.wait_for_function("n => window.gdlaState().drawn >= n", arg=expected, timeout=30_000)
+        except Exception:  # noqa: BLE001
+            pass
+        s = state()
+        problems = [f"error or stderr output in cell {r['cell']}:\n{r['text']}" for r in s["red"]]
+        ran = [p for p in s["prompts"] if re.fullmatch(r"\[\d+\]:", p)]
+        if len(ran) != code_cells_to_run(source):
+            problems.append(f"not every code cell ran; prompts: {' '.join(s['prompts'])}")
+        if s["plotly_outputs"] != expected:
+            problems.append(
+                f"Run All made {s['plotly_outputs']} plotly figure output(s) but the file stores "
+                f"{expected} figure(s) {stored}: a figure skipped, or made by another renderer "
+                "(does a cell set plotly.io.renderers.default?)")
+        if s["drawn"] != s["plotly_outputs"]:
+            problems.append(f"{s['drawn']} figure(s) drawn for {s['plotly_outputs']} plotly output(s)")
+        if page_errors:
+            problems.append(f"uncaught errors in the page: {page_errors}")
+        if offline:
+            problems.append(f"the page asked for files off this machine (a learner offline "
+                            f"gets nothing): {offline[:3]}")
+        assert not problems, f"{name} after Restart Kernel and Run All Cells:\n- " + "\n- ".join(problems)
+    finally:
+        _screenshot(page, SHOTS / f"{Path(name).stem}.png")
+        context.close()
+        lab.shutdown_kernels()
+
+
+def _screenshot(page, path: Path) -> None:
+    """A screenshot of the whole notebook: the window is made as tall as the notebook first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        notebook_height = (page.evaluate("window.gdlaState()") or {}).get("height", 0)
+        height = min(max(VIEWPORT["height"], notebook_height + 150), MAX_SCREENSHOT_HEIGHT)
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.wait_for_timeout(1000)  # relayout; plotly resizes its figures
+        page.screenshot(path=str(path), full_page=True)
+    except Exception as error:  # noqa: BLE001 (a screenshot never hides the real failure)
+        print(f"no screenshot {path.name}: {error}")
+
+
+def test_tracked_notebooks_unchanged(lab, tracked_hashes):
+    """JupyterLab served (and autosaved) only the temporary copy."""
+    assert file_hashes(SOURCE) == tracked_hashes, "a tracked file under notebooks/ changed"
