@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +162,10 @@ def site_copy(nb, stem: str):
 def rewrite_page(text: str, pages: dict[str, str], repo_blob: str) -> str:
     """Make the rendered HTML self-contained: no external images, links to pages, not .ipynb files.
 
-    pages maps notebook file names (and README.md) to page names; links to the site's own pages
-    stay; other relative links go to the file in the GitHub repository.
+    pages maps notebook file names (and README.md) to page names. Relative links are read as in
+    notebooks/: to another lesson or the README -> its page; to another file of the repository ->
+    that file on GitHub; anything else (a site page, _static/, a typo) stays as it is, so that the
+    browser test reports a link that leads nowhere.
     """
     own = set(pages.values())
 
@@ -181,17 +184,16 @@ def rewrite_page(text: str, pages: dict[str, str], repo_blob: str) -> str:
             return match.group(0)
         path, _, anchor = href.partition("#")
         name = path.rsplit("/", 1)[-1]
-        if path in own:
+        anchor = f"#{anchor}" if anchor else ""
+        if not path or path in own or path.startswith("_static/"):
             return match.group(0)
         if name in pages:
-            target = pages[name] + (f"#{anchor}" if anchor else "")
-        elif path:
-            target = f"{repo_blob}/notebooks/{path}" if not path.startswith("../") else \
-                f"{repo_blob}/{path[3:]}"
-            target += f"#{anchor}" if anchor else ""
-        else:
-            return match.group(0)
-        return f'{prefix}"{html.escape(target)}"'
+            return f'{prefix}"{html.escape(pages[name] + anchor)}"'
+        target = (ROOT / "notebooks" / urllib.parse.unquote(path)).resolve()
+        if target.exists() and target.is_relative_to(ROOT):
+            github = f"{repo_blob}/{target.relative_to(ROOT).as_posix()}{anchor}"
+            return f'{prefix}"{html.escape(github)}"'
+        return match.group(0)
 
     return A_HREF.sub(link, IMG_TAG.sub(image, text))
 
