@@ -317,7 +317,7 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     for i, (path, lesson) in enumerate(zip(paths, lessons, strict=True)):
         nb, figures[lesson["page"]] = site_copy(notebooks[path.name], path.stem)
         resources = {"metadata": {"name": lesson["title"], "path": str(path.parent)},
-                     "gdla": {"site": site, "lesson": lesson,
+                     "gdla": {"site": site, "lesson": lesson, "figures": figures[lesson["page"]],
                               "prev": lessons[i - 1] if i > 0 else None,
                               "next": lessons[i + 1] if i + 1 < len(lessons) else None}}
         body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -215,6 +215,7 @@ def _open(browser, url: str, origin: str, viewport: dict):
     """A fresh page on url that records page errors, failed requests and off-site requests."""
     context = browser.new_context(viewport=viewport)
     log = {"offsite": [], "errors": [], "failed": []}
+    sizes = {}  # {path: bytes} of every response, for the report of each page's largest asset
 
     def route(r):
         if r.request.url.startswith(origin):
@@ -231,10 +232,12 @@ def _open(browser, url: str, origin: str, viewport: dict):
         f"{resp.status} {resp.url}"))
     page.on("requestfailed", lambda req: req.url.startswith(origin) and log["failed"].append(
         f"failed {req.url}"))
+    page.on("response", lambda resp: sizes.__setitem__(
+        resp.url.removeprefix(origin).split("?")[0], int(resp.headers.get("content-length", 0))))
     page.goto(url, wait_until="load")
     with contextlib.suppress(Exception):  # a timeout: the math assertion says what is missing
         page.wait_for_function("document.documentElement.dataset.mathDone === '1'", timeout=60_000)
-    return context, page, log
+    return context, page, log, sizes
 
 
 def _wait_for_figures(page, expected: int) -> int:
@@ -288,7 +291,7 @@ def test_page(browser, sites, servers, site, page_name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{site}-{page_name.removesuffix('.html')}"
 
-    context, page, log = _open(browser, origin + page_name, origin, DESKTOP)
+    context, page, log, sizes = _open(browser, origin + page_name, origin, DESKTOP)
     try:
         drawn = _wait_for_figures(page, figures)
         assert drawn == figures, (f"{drawn} figures drawn, the notebook stores {figures}; "
@@ -314,12 +317,15 @@ def test_page(browser, sites, servers, site, page_name):
                 assert urllib.parse.unquote(anchor) in {urllib.parse.unquote(i) for i in ids}, (
                     f"{page_name}: link {href}: no element with that id")
         page.screenshot(path=f"{shot}-desktop.png", full_page=True)
+        largest = max(sizes, key=sizes.get)
+        print(f"\n{site}/{page_name}: {len(sizes)} files, {sum(sizes.values()) / 1e6:.2f} MB, "
+              f"largest {largest} ({sizes[largest] / 1e6:.2f} MB)")
         assert log == {"offsite": [], "errors": [], "failed": []}, (
             "requests leaving the site (aborted), page errors or failed requests")
     finally:
         context.close()
 
-    context, page, log = _open(browser, origin + page_name, origin, PHONE)
+    context, page, log, _ = _open(browser, origin + page_name, origin, PHONE)
     try:
         assert _wait_for_figures(page, figures) == figures, log
         # Open every collapsed solution, so figures inside them are measured too.
