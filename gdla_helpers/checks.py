@@ -228,31 +228,40 @@ def _number_answer(answer, name: str):
     return float(got.reshape(())), None
 
 
-def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor) -> bool:
-    """Check a closed-form gradient of mse(X·M, I) with respect to X.
+def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str = "left") -> bool:
+    """Check a closed-form gradient of mse(X·M, I) ("left") or mse(M·X, I) ("right") with respect to X.
 
     Introduced in notebook 02, section "The first gradient, by hand".
 
-    Parameters: answer: your gradient (an n×n tensor); X, M: the point and the matrix.
+    Parameters: answer: your gradient (an n×n tensor); X, M: the point and the square matrix;
+    side: which loss, "left" (X·M) or "right" (M·X).
     """
-    name = "gradient of mse(X·M, I)"
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    name = f"gradient of mse({'X·M' if side == 'left' else 'M·X'}, I)"
     if _blank(answer):
         return _not_attempted(name)
     X64, M64 = X.detach().to(torch.float64), M.detach().to(torch.float64)
     n = M64.shape[1]
-    R = X64 @ M64 - torch.eye(n, dtype=torch.float64)
-    expected = 2.0 / n**2 * R @ M64.T
+    identity = torch.eye(n, dtype=torch.float64)
+    raw = (X64 @ M64 - identity) @ M64.T if side == "left" else M64.T @ (M64 @ X64 - identity)
+    other = M64.T @ (M64 @ X64 - identity) if side == "left" else (X64 @ M64 - identity) @ M64.T
+    expected = 2.0 / n**2 * raw
     got, failed = _matrix_answer(answer, name, tuple(expected.shape))
     if got is None:
         return failed
     if _close(got, expected):
-        return _report(name, True, "∇ = (2/n²)·(X·M − I)·Mᵀ, the same as X.grad.")
-    if _close(got, R @ M64.T) or _close(got, 2.0 * R @ M64.T):
+        formula = "(2/n²)·(X·M − I)·Mᵀ" if side == "left" else "(2/n²)·Mᵀ·(M·X − I)"
+        return _report(name, True, f"∇ = {formula}, the same as X.grad.")
+    if _close(got, raw) or _close(got, 2.0 * raw):
         return _report(name, False, "the direction is right but the size is not.",
                        f"the mean divides by the n² = {n * n} entries, and the square gives a factor 2.")
+    if _close(got, 2.0 / n**2 * other):
+        return _report(name, False, "that is the gradient of the other way of posing the problem.",
+                       "X sits on the left of M in X·M, so Mᵀ multiplies from the right (and vice versa).")
     return _report(name, False, "this is not the gradient.",
-                   "differentiate Σ(XM − I)²/n² entry by entry: the chain rule gives (XM − I) times Mᵀ "
-                   "on the right.")
+                   "differentiate Σ(product − I)²/n² entry by entry; the chain rule puts Mᵀ on the side "
+                   "where M is.")
 
 
 def check_largest_stable_lr(answer, M: torch.Tensor) -> bool:

@@ -306,7 +306,8 @@ def predict_quadratic(
     max_iter: int = 100_000,
     scale: float = 1.0,
     block: int = 256,
-) -> tuple[int | None, torch.Tensor]:
+    with_curve: bool = True,
+) -> tuple[int | None, torch.Tensor | None]:
     """Predict a run of minimize on a quadratic: (iterations to tol or None, metric per iterate).
 
     Introduced in notebook 02, section "Predicting the iteration count".
@@ -319,7 +320,10 @@ def predict_quadratic(
     Parameters: curvatures: 1-D tensor of curvatures λ_j >= 0; initial_errors: 1-D tensor of the
     starting error's size along each direction; lr, momentum, nesterov: as in minimize;
     tol: stop at the first iterate with metric <= tol (None: run max_iter steps); max_iter: cap;
-    scale: factor applied to the metric; block: steps computed per vectorised block.
+    scale: factor applied to the metric; block: steps computed per vectorised block;
+    with_curve: return the metric per iterate (False: return None instead; for plain steps the
+    count then comes from the closed form e_j = (1 - lr·λ_j)^k by bisection, so millions of
+    iterations cost nothing).
     """
     lam = torch.as_tensor(curvatures, dtype=torch.float64).reshape(-1)
     w = torch.as_tensor(initial_errors, dtype=torch.float64).reshape(-1)
@@ -332,6 +336,8 @@ def predict_quadratic(
     b = _check_number(momentum, "momentum", low=0.0, high=1.0, low_open=False)
     if tol is not None:
         tol = _check_number(tol, "tol", low=0.0)
+    if not with_curve and b == 0 and tol is not None:
+        return _plain_count(lam, w, lr, tol, max_iter, scale), None
     # The state (e, v) of each direction evolves by a 2×2 matrix T_j: s_{k+1} = T_j s_k.
     T = torch.zeros(lam.numel(), 2, 2, dtype=torch.float64)
     if nesterov:
@@ -364,3 +370,23 @@ def predict_quadratic(
         curve.append(metric)
         state = (T_block @ state.unsqueeze(-1)).squeeze(-1)
     return None, torch.cat(curve)
+
+
+def _plain_count(lam, w, lr, tol, max_iter, scale) -> int | None:
+    """First k <= max_iter with scale·‖w·(1 - lr·λ)^k‖ <= tol (plain steps: the metric only decreases)."""
+    factors = (1 - lr * lam).abs()
+    if bool((factors[w != 0] > 1).any()):
+        return None  # a direction grows: divergence
+
+    def metric(k: int) -> float:
+        return scale * torch.linalg.vector_norm(w * factors**k).item()
+
+    if metric(0) <= tol:
+        return 0
+    if metric(max_iter) > tol:
+        return None
+    low, high = 0, max_iter  # metric(low) > tol >= metric(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if metric(middle) > tol else (low, middle)
+    return high

@@ -156,7 +156,8 @@ def predict_iterations(
     R0 = X0 @ M - identity_like(M)
     sizes = torch.linalg.vector_norm(R0 @ Vh.mT, dim=0)
     count, curve = gd.predict_quadratic(2 * s**2 / n**2, sizes, lr=lr, momentum=momentum, nesterov=nesterov,
-                                        tol=tol, max_iter=max_iter, scale=1 / math.sqrt(n))
+                                        tol=tol, max_iter=max_iter, scale=1 / math.sqrt(n),
+                                        with_curve=return_curve)
     return (count, curve) if return_curve else count
 
 

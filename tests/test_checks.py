@@ -96,6 +96,13 @@ EXTRA = [
     (lambda: gh.check_jacobian([[4, 4], [1, 2]], _f_jac, torch.tensor([1.0, 2.0])), False),
     (lambda: gh.check_jacobian([4, 4, 1, 3], _f_jac, torch.tensor([1.0, 2.0])), False),
     (lambda: gh.check_jacobian("J", _f_jac, torch.tensor([1.0, 2.0])), False),
+    # --- notebook 02 ---
+    (lambda: gh.check_inverse_gradient(2 / 9 * _M02.T @ (_M02 @ _X02 - _I02), _X02, _M02, side="right"), True),
+    (lambda: gh.check_inverse_gradient(2 / 9 * _M02.T @ (_M02 @ _X02 - _I02), _X02, _M02), False),
+    (lambda: gh.check_inverse_gradient(torch.zeros(2, 2), _X02, _M02), False),
+    (lambda: gh.check_largest_stable_lr(torch.tensor(9 / 16), _M02), True),
+    (lambda: gh.check_inverse(torch.full((3, 3), float("nan")), _M02), False),
+    (lambda: gh.check_pseudo_inverse(torch.zeros(3, 3), _S02), False),
 ]
 
 

@@ -162,3 +162,13 @@ def test_predict_quadratic_divergence_and_cap():
     assert count is None and curve.numel() == 101
     with pytest.raises(ValueError, match="same length"):
         gh.predict_quadratic(lam, torch.ones(2), lr=0.1)
+
+
+def test_plain_steps_closed_form_count_equals_the_recurrence():
+    lam = torch.tensor([1e-4, 0.01, 0.5, 1.9], dtype=torch.float64)
+    w = torch.tensor([1.0, 2.0, 0.5, 1.0], dtype=torch.float64)
+    for tol, max_iter in ((1e-6, 500_000), (1e-3, 10), (10.0, 10)):
+        fast, curve = gh.predict_quadratic(lam, w, lr=1.0, tol=tol, max_iter=max_iter, with_curve=False)
+        slow, _ = gh.predict_quadratic(lam, w, lr=1.0, tol=tol, max_iter=max_iter)
+        assert curve is None and fast == slow
+    assert gh.predict_quadratic(lam, w, lr=1.1, tol=1e-6, with_curve=False)[0] is None  # 1 - 1.1·1.9 < -1
