@@ -11,6 +11,7 @@ copy) where
   - badge images and other external images become plain text links (the site requests nothing from
     other hosts), links between notebooks point at their pages, links to other repository files at
     GitHub;
+  - local images and attachments in Markdown are embedded in the page (data: URIs);
   - the generated badge/navigation cells and the Colab install cell are left out (the site has its
     own header, launch links and previous/next navigation);
 then nbconvert renders it with the course's template (site/templates/gdla: solutions stay collapsed
@@ -312,7 +313,8 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     repo_blob = f"{site['repository']}/blob/main"
 
     exporter = HTMLExporter(template_name="gdla", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input_prompt=True, exclude_output_prompt=True)
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)  # local images in Markdown travel inside the page
     figures = {}
     for i, (path, lesson) in enumerate(zip(paths, lessons, strict=True)):
         nb, figures[lesson["page"]] = site_copy(notebooks[path.name], path.stem)

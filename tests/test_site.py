@@ -16,6 +16,7 @@ import contextlib
 import functools
 import http.server
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -130,13 +131,14 @@ def demo_notebook(path: Path) -> Path:
         md("## 1. Math\n\n$$L(X) = \\frac{1}{n^2}\\|XM - I\\|_F^2$$\n\nIt costs \\$5 or \\$6; "
            "code `a = $b$` is no math. See [lesson 01](01_tensors_and_autograd.ipynb#Learning-objectives),"
            " the [overview](../README.md), [plotting](../gdla_helpers/plotting.py) and "
-           "![an external image](https://example.org/x.png).\n\n"
+           "![an external image](https://example.org/x.png), ![the mark](mark.svg).\n\n"
            "$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$"),
         plotted, widened, code("my_answer = None  # your code"), solution,
         md("## Quiz\n\n1. What is $2+2$?\n\n<details><summary>Answer</summary>\n\n$4$, since "
            "$2 + 2 = 4$.\n\n</details>"),
     ])
     nbformat.write(nb, path)
+    shutil.copy2(ROOT / "site" / "logo.svg", path.parent / "mark.svg")  # a local image beside it
     return path
 
 
