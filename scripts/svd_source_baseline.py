@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The source's SVD by gradient descent, run exactly as published (20 000 steps), measured in float64.
+
+    .venv/bin/python scripts/svd_source_baseline.py            # writes notebooks/data/svd_source_baseline.json
+    .venv/bin/python scripts/svd_source_baseline.py --steps 500 --out /tmp/x.json   # a quick try
+
+Notebook 03 loads the JSON for its 20 000-step table (it runs only a few thousand steps itself).
+The procedure (see ../shared/README.md): start U = rand(m, n), d = rand(n), V = rand(n, n) after
+torch.manual_seed(314); loss = mse(U·diag(d²)·Vᵀ, M) + mse(UᵀU, I)/100 + mse(V·Vᵀ, I)/100;
+"momentum": p -= 0.9·p.grad, then p.grad *= 0.9 (never zeroed: heavy-ball momentum);
+"adam": torch.optim.Adam([U, d, V], weight_decay=1e-5) with its default lr 1e-3. The source ran in
+float32; here the same matrices and start values are cast to float64. A momentum run that reaches
+NaN is stopped there (every later step would stay NaN) and its first NaN step is recorded.
+Deterministic: one thread, no timings in the output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "notebooks" / "data" / "svd_source_baseline.json"
+SOURCE = {  # name: (seed, shape, transpose)
+    "rand(5,4) seed 314": (314, (5, 4), False),
+    "rand(4,4) seed 315": (315, (4, 4), False),
+    "rand(7,4) seed 316": (316, (7, 4), False),
+    "rand(3,4).T seed 317": (317, (3, 4), True),
+    "rand(4,3) seed 317": (317, (4, 3), False),
+    "rand(50,30) seed 0": (0, (50, 30), False),
+    "rand(200,100) seed 0": (0, (200, 100), False),
+}
+
+
+def matrix(seed: int, shape: tuple[int, int], transpose: bool) -> torch.Tensor:
+    torch.manual_seed(seed)
+    A = torch.rand(*shape).double()
+    return A.T.contiguous() if transpose else A
+
+
+def loss_of(U, d, V, M):
+    eye = torch.eye(d.shape[0], dtype=M.dtype)
+    mse = lambda a, b: ((a - b) ** 2).mean()  # noqa: E731 (the source's one-liner)
+    return mse(U @ torch.diag(d * d) @ V.T, M) + mse(U.T @ U, eye) / 100 + mse(V @ V.T, eye) / 100
+
+
+def run(M: torch.Tensor, optimizer: str, steps: int) -> dict:
+    m, n = M.shape
+    torch.manual_seed(314)
+    U, d, V = (torch.rand(*s).double().requires_grad_() for s in ((m, n), (n,), (n, n)))
+    losses, first_nan = [], None
+    if optimizer == "adam":
+        opt = torch.optim.Adam([U, d, V], weight_decay=1e-5)
+    for step in range(steps):
+        if optimizer == "adam":
+            opt.zero_grad()
+        loss = loss_of(U, d, V, M)
+        losses.append(float(loss.detach()))
+        if not math.isfinite(losses[-1]):
+            first_nan = step
+            break
+        loss.backward()
+        if optimizer == "adam":
+            opt.step()
+        else:
+            with torch.no_grad():
+                for p in (U, d, V):
+                    p -= 0.9 * p.grad
+                    p.grad *= 0.9
+    final = float(loss_of(U, d, V, M).detach())
+    sigma = torch.linalg.svdvals(M)
+    s = torch.sort((d * d).detach(), descending=True).values
+    err = float(((s - sigma).abs() / sigma).max()) if first_nan is None else math.nan
+    worst = int(((s - sigma).abs() / sigma).argmax()) if first_nan is None else None
+    eye = torch.eye(n, dtype=M.dtype)
+    return {
+        "steps_run": len(losses) if first_nan is None else first_nan,
+        "first_nan_step": first_nan,
+        "final_loss": final if math.isfinite(final) else None,
+        "singular_value_error": err if math.isfinite(err) else None,
+        "worst_index": worst,
+        "orthonormality_U": float(torch.linalg.matrix_norm(U.detach().T @ U.detach() - eye)) if first_nan is None else None,
+        "orthonormality_V": float(torch.linalg.matrix_norm(V.detach().T @ V.detach() - eye)) if first_nan is None else None,
+        "singular_values": [float(x) for x in s] if first_nan is None and n <= 4 else None,
+        "exact_singular_values": [float(x) for x in sigma] if n <= 4 else None,
+        # the loss curve, thinned to ~60 points on a log-spaced grid of steps
+        "curve_steps": sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0}),
+        "curve": None,
+        "_losses": losses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=20_000)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    results = {}
+    for name, (seed, shape, transpose) in SOURCE.items():
+        M = matrix(seed, shape, transpose)
+        for optimizer in ("momentum", "adam"):
+            r = run(M, optimizer, args.steps)
+            losses = r.pop("_losses")
+            r["curve_steps"] = [k for k in r["curve_steps"] if k < len(losses)]
+            r["curve"] = [losses[k] if math.isfinite(losses[k]) else None for k in r["curve_steps"]]
+            results[f"{name} | {optimizer}"] = r
+            err = r["singular_value_error"]
+            print(f"{name:22s} {optimizer:8s} steps {r['steps_run']:6d}  "
+                  f"NaN at {r['first_nan_step']}  error {err if err is None else f'{err:.2e}'}")
+    payload = {
+        "description": "The source's SVD by gradient descent (float64), see scripts/svd_source_baseline.py",
+        "torch": torch.__version__.split("+")[0],
+        "steps": args.steps,
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()
