@@ -11,7 +11,9 @@ import torch
 __all__ = ["check_shape", "check_dot_product", "check_derivative", "check_fresh_gradient",
            "check_jacobian",
            "check_inverse_gradient", "check_largest_stable_lr", "check_iteration_prediction",
-           "check_inverse", "check_pseudo_inverse"]
+           "check_inverse", "check_pseudo_inverse",
+           "check_svd_reconstruction", "check_rank_k_error", "check_top_singular_pair",
+           "check_word_topics"]
 
 PASS, FAIL, BLANK = "✅", "❌", "⏳"
 
@@ -326,7 +328,7 @@ def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: flo
 def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
     """Check an approximate inverse: ‖X·M − I‖_F/√n <= tol.
 
-    Introduced in notebook 02, section "Three ways to pose the problem".
+    Introduced in notebook 02, section "The loop you wrote, packaged".
 
     Parameters: answer: your X (n×n); M: the square matrix; tol: the tolerance.
     """
@@ -369,3 +371,115 @@ def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
                        "start from X = 0: a random start keeps its null-space component forever.")
     return _report(name, False, f"largest entry error {error:.1e}.",
                    "run gradient descent from X = 0 to tolerance (or compare with torch.linalg.pinv).")
+
+
+# --- notebook 03 ---------------------------------------------------------------------------------
+
+def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.Tensor) -> bool:
+    """Check that answer rebuilds U·diag(S)·Vᵀ from an SVD's factors.
+
+    Introduced in notebook 03, section "The shapes of an SVD".
+
+    Parameters: answer: your matrix; U (m×k), S (k), V (n×k): the factors.
+    """
+    name = "reconstruction"
+    if _blank(answer):
+        return _not_attempted(name)
+    U64, S64, V64 = (t.detach().to(torch.float64) for t in (U, S, V))
+    expected = (U64 * S64) @ V64.T
+    got, failed = _matrix_answer(answer, name, tuple(expected.shape))
+    if got is None:
+        return failed
+    if torch.allclose(got, expected, rtol=1e-6, atol=1e-9):
+        return _report(name, True, "U·diag(S)·Vᵀ gives M back.")
+    if torch.allclose(got, U64 @ torch.diag(S64) @ V64, rtol=1e-6, atol=1e-9):
+        return _report(name, False, "you multiplied by V, not by Vᵀ.", "the last factor is V.T (or V.mT).")
+    return _report(name, False, "this is not U·diag(S)·Vᵀ.",
+                   "U * S scales U's columns; then multiply by V.T.")
+
+
+def check_rank_k_error(answer, M: torch.Tensor, k: int) -> bool:
+    """Check ‖M - M_k‖_F for the best rank-k approximation M_k (Eckart–Young: the tail of σ).
+
+    Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
+
+    Parameters: answer: your number; M: the matrix; k: the rank.
+    """
+    name = "rank-k error"
+    if _blank(answer):
+        return _not_attempted(name)
+    got, failed = _number_answer(answer, name)
+    if got is None:
+        return failed
+    sigma = torch.linalg.svdvals(M.detach().to(torch.float64))
+    expected = float(torch.sqrt((sigma[k:] ** 2).sum()))
+    if abs(got - expected) <= 1e-8 * max(1.0, float(sigma[0])):
+        return _report(name, True, f"‖M − M_{k}‖_F = {expected:.6g}, the root of the tail's squares.")
+    if abs(got - float((sigma[k:] ** 2).sum())) <= 1e-8 * max(1.0, float(sigma[0]) ** 2):
+        return _report(name, False, "that is the squared error.", "take the square root of the sum.")
+    if k < sigma.numel() and abs(got - float(sigma[k])) <= 1e-8 * max(1.0, float(sigma[0])):
+        return _report(name, False, "that is σ_{k+1}, the error in the spectral norm.",
+                       "the Frobenius error adds up ALL dropped singular values: sqrt(sum of squares).")
+    return _report(name, False, f"expected a different value than {got:.6g}.",
+                   "keep the k largest singular values; the error is sqrt(sum of the squared rest).")
+
+
+def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
+    """Check a top singular pair (u, v): unit vectors with M·v = σ₁·u (either common sign).
+
+    Introduced in notebook 03, section "One pair at a time: the power method".
+
+    Parameters: answer: a tuple (u, v) of 1-D tensors (u has M's rows, v its columns); M; tol.
+    """
+    name = "top singular pair"
+    if _blank(answer):
+        return _not_attempted(name)
+    M64 = M.detach().to(torch.float64)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return _report(name, False, f"expected a tuple (u, v), got {type(answer).__name__}.",
+                       "return both vectors: my_answer = (u, v).")
+    u, v = (_as_float64(x) for x in answer)
+    if u is None or v is None or u.shape != (M64.shape[0],) or v.shape != (M64.shape[1],):
+        return _report(name, False, f"u must have {M64.shape[0]} entries and v {M64.shape[1]}.",
+                       "u lives in M's column space (length m), v in its row space (length n).")
+    sigma1 = float(torch.linalg.svdvals(M64)[0])
+    unit = max(abs(float(torch.linalg.vector_norm(u)) - 1), abs(float(torch.linalg.vector_norm(v)) - 1))
+    if unit > tol:
+        return _report(name, False, "u and v must have length 1.", "divide each by its norm.")
+    residual = float(torch.linalg.vector_norm(M64 @ v - sigma1 * u)) / sigma1
+    if residual <= tol:
+        return _report(name, True, f"M·v = σ₁·u with σ₁ = {sigma1:.6g} (relative residual {residual:.1e}).")
+    if float(torch.linalg.vector_norm(M64 @ v + sigma1 * u)) / sigma1 <= tol:
+        return _report(name, False, "u has the wrong sign for this v.",
+                       "the pair shares one sign: compute u from v as M·v / ‖M·v‖.")
+    return _report(name, False, f"‖M·v − σ₁·u‖/σ₁ = {residual:.1e}.",
+                   "iterate v <- Mᵀ·M·v / ‖Mᵀ·M·v‖ longer, then set u = M·v / ‖M·v‖.")
+
+
+def check_word_topics(answer, word_topic: torch.Tensor) -> bool:
+    """Check a grouping of words into topics against the planted one (labels may be permuted).
+
+    Introduced in notebook 03, section "Latent semantic analysis".
+
+    Parameters: answer: one group label per word (list or 1-D tensor of ints); word_topic: the
+    planted topic of each word (TopicData.word_topic).
+    """
+    name = "word topics"
+    if _blank(answer):
+        return _not_attempted(name)
+    truth = [int(t) for t in word_topic]
+    try:
+        got = [int(a) for a in (answer.tolist() if isinstance(answer, torch.Tensor) else answer)]
+    except (TypeError, ValueError):
+        return _report(name, False, f"expected one integer label per word, got {answer!r}.",
+                       "e.g. the index of each word's largest singular-vector entry.")
+    if len(got) != len(truth):
+        return _report(name, False, f"expected {len(truth)} labels (one per word), got {len(got)}.",
+                       "label every column of the documents × words matrix.")
+    pairs = set(zip(got, truth, strict=True))
+    if len(pairs) == len(set(got)) == len(set(truth)):
+        return _report(name, True, f"the {len(set(truth))} planted word groups are found.")
+    wrong = len(got) - sum(max(sum(1 for g, t in zip(got, truth, strict=True) if g == a and t == b)
+                               for b in set(truth)) for a in set(got))
+    return _report(name, False, f"about {wrong} word(s) are in a different group than planted.",
+                   "use |V[:, :n_topics]| and give each word the direction where its entry is largest.")

@@ -21,6 +21,11 @@ _X02 = torch.full((3, 3), 0.1, dtype=torch.float64)
 _S02 = gh.matrix_with_singular_values([2.0, 1.0, 0.0], seed=1)
 _N02 = torch.linalg.svd(_S02).U[:, 2:]
 
+# Notebook 03: a 5×3 matrix, its SVD and a planted-topics matrix.
+_M03 = gh.matrix_with_singular_values([3.0, 2.0, 1.0], (5, 3), seed=2)
+_U03, _S03, _Vh03 = torch.linalg.svd(_M03, full_matrices=False)
+_T03 = gh.make_topic_matrix(seed=0)
+
 
 CASES = {
     "check_shape": (
@@ -74,6 +79,26 @@ CASES = {
         lambda c: c(None, _S02),
         lambda c: c(torch.linalg.pinv(_S02) + torch.ones(3, 1, dtype=torch.float64) @ _N02.T, _S02),  # a null-space part
         lambda c: c(torch.linalg.pinv(_S02), _S02),
+    ),
+    "check_svd_reconstruction": (
+        lambda c: c(None, _U03, _S03, _Vh03.T),
+        lambda c: c(_U03 @ torch.diag(_S03) @ _Vh03.T, _U03, _S03, _Vh03.T),  # V instead of Vᵀ
+        lambda c: c(_M03, _U03, _S03, _Vh03.T),
+    ),
+    "check_rank_k_error": (
+        lambda c: c(None, _M03, 1),
+        lambda c: c(2.0, _M03, 1),  # σ₂, the spectral-norm error
+        lambda c: c(5**0.5, _M03, 1),
+    ),
+    "check_top_singular_pair": (
+        lambda c: c(None, _M03),
+        lambda c: c((-_U03[:, 0], _Vh03[0]), _M03),  # the pair's signs disagree
+        lambda c: c((-_U03[:, 0], -_Vh03[0]), _M03),
+    ),
+    "check_word_topics": (
+        lambda c: c(None, _T03.word_topic),
+        lambda c: c([0] * len(_T03.words), _T03.word_topic),
+        lambda c: c((2 - _T03.word_topic).tolist(), _T03.word_topic),  # relabelled groups
     ),
 }
 # A couple of extra right/wrong answers that exercise other input forms.
