@@ -46,27 +46,37 @@ DRAWN_FIGURES = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
                  ".filter(g => g.querySelector('.main-svg')).length")
 
 
-# --- counting formulas in Markdown, the way the site's MathJax is configured -----------------------
-# Code is never math: fenced blocks and `code spans` are removed first. Then, in this order, each
-# match counts as one formula and is removed: $$...$$, \[...\], \begin{env}...\end{env} (display),
-# $...$ (inline, not empty, not starting with a space-only body, on one paragraph) and \(...\).
-# An escaped dollar \$ is a plain dollar sign and never a delimiter.
+# --- counting formulas in Markdown, the way the site's MathJax (tex2jax) finds them ----------------
+# Code is never math: fenced blocks and `code spans` are blanked first. Then the text is scanned
+# left to right, like tex2jax: at the earliest opening delimiter -- $$, $, \[, \( or
+# \begin{env} -- one formula runs to its closing delimiter ($$, $, \], \), \end{env}) and counts
+# once; an opening with no closing before the paragraph ends is plain text. An escaped dollar \$
+# is a plain dollar sign. So $\begin{pmatrix}...\end{pmatrix}$ is one formula, not two.
 _CODE = re.compile(r"^```.*?^```|^~~~.*?^~~~|`[^`\n]*`", re.M | re.S)
-_FORMULAS = [
-    re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S),
-    re.compile(r"\\\[.+?\\\]", re.S),
-    re.compile(r"\\begin\{([a-z]+\*?)\}.*?\\end\{\1\}", re.S),
-    re.compile(r"(?<![\\$])\$(?!\$)(?:[^$\\\n]|\\.|\n(?!\s*\n))+?(?<!\\)\$"),
-    re.compile(r"\\\(.+?\\\)", re.S),
-]
+_OPEN = re.compile(r"\\\$|\$\$|\$|\\\[|\\\(|\\begin\{([A-Za-z]+\*?)\}")
+_PARAGRAPH_END = re.compile(r"\n\s*\n")
 
 
 def count_formulas(markdown: str) -> int:
     """How many formulas MathJax typesets in this Markdown (see the rules above)."""
-    text, total = _CODE.sub(" ", markdown), 0
-    for pattern in _FORMULAS:
-        total += len(pattern.findall(text))
-        text = pattern.sub(" ", text)
+    text, total, i = _CODE.sub(" ", markdown), 0, 0
+    while (opening := _OPEN.search(text, i)) is not None:
+        token = opening.group(0)
+        if token == "\\$":  # an escaped dollar
+            i = opening.end()
+            continue
+        close = {"$$": "$$", "$": "$", "\\[": "\\]", "\\(": "\\)"}.get(token) or \
+            f"\\end{{{opening.group(1)}}}"
+        paragraph = _PARAGRAPH_END.search(text, opening.end())
+        limit = paragraph.start() if paragraph and token == "$" else len(text)
+        j = opening.end()
+        while (j := text.find(close, j, limit)) > 0 and text[j - 1] == "\\" and close[0] == "$":
+            j += 1  # \$ inside a formula does not close it
+        if j < 0:
+            i = opening.end()  # no closing delimiter: plain text
+            continue
+        total += 1
+        i = j + len(close)
     return total
 
 
@@ -76,6 +86,7 @@ def test_count_formulas_rules():
     assert count_formulas("$$\n\\begin{aligned} a &= b \\end{aligned}\n$$ then $x_1$") == 2
     assert count_formulas("\\begin{equation} e \\end{equation}") == 1
     assert count_formulas("$a$\n\n$") == 1  # a lone dollar across a paragraph break is no formula
+    assert count_formulas("the swap $\\begin{pmatrix}0&1\\\\1&0\\end{pmatrix}$, $\\pm1$") == 2
 
 
 def expected_counts(nb) -> tuple[int, int]:
