@@ -12,7 +12,8 @@ from .graph import autograd_graph
 
 __all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
            "plot_autograd_graph",
-           "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa"]
+           "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa",
+           "plot_heatmaps"]
 
 # Okabe–Ito: a palette that colour-blind readers can tell apart. The course uses it everywhere.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -407,3 +408,49 @@ def plot_iterations_vs_kappa(
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
+
+
+# --- notebook 03: the SVD by gradient descent ----------------------------------------------------
+
+def plot_heatmaps(
+    matrices: Mapping[str, torch.Tensor],
+    *,
+    title: str = "Matrices",
+    cols: int = 4,
+    colorscale: str = "Greys",
+    digits: int = 3,
+) -> go.Figure:
+    """Several matrices side by side as small heatmaps on one shared colour scale (row 0 on top).
+
+    Introduced in notebook 03, section "Compressing a picture".
+
+    Parameters: matrices: {subplot title: 2-D tensor or array}; title; cols: subplots per row;
+    colorscale; digits: significant digits kept in the stored figure (keeps the notebook small).
+    """
+    from plotly.subplots import make_subplots
+
+    if not isinstance(matrices, Mapping) or not matrices:
+        raise ValueError("matrices must be a non-empty dict {title: matrix}")
+    if isinstance(cols, bool) or not isinstance(cols, int) or cols < 1:
+        raise ValueError(f"cols must be a positive int, got {cols!r}")
+    arrays = {}
+    for name, M in matrices.items():
+        values = M.detach().cpu().double().numpy() if isinstance(M, torch.Tensor) else np.asarray(M, float)
+        if values.ndim != 2 or values.size == 0:
+            raise ValueError(f"matrices[{name!r}] must be a non-empty matrix (2-D), got shape {values.shape}")
+        arrays[str(name)] = values
+    lo = min(float(a.min()) for a in arrays.values())
+    hi = max(float(a.max()) for a in arrays.values())
+    rows = -(-len(arrays) // cols)
+    fig = make_subplots(rows=rows, cols=min(cols, len(arrays)), subplot_titles=list(arrays),
+                        horizontal_spacing=0.03, vertical_spacing=0.08)
+    for i, values in enumerate(arrays.values()):
+        fig.add_trace(go.Heatmap(z=[_significant(row, digits) for row in values], zmin=lo, zmax=hi, colorscale=colorscale,
+                                 showscale=i == 0, hovertemplate="row %{y}, column %{x}: %{z:.3g}<extra></extra>"),
+                      row=i // cols + 1, col=i % cols + 1)
+    style(fig, title=title, xaxis_title="", yaxis_title="")
+    fig.update_yaxes(autorange="reversed", showticklabels=False, scaleanchor="x")
+    fig.update_xaxes(showticklabels=False)
+    fig.update_layout(height=max(260, 230 * rows))
+    return fig
+

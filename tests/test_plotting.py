@@ -134,3 +134,18 @@ def test_plot_iterations_vs_kappa_is_log_log_with_predictions_and_guides():
     assert fig.data[3].line.dash == "dot"
     with pytest.raises(ValueError, match="3 kappas"):
         gh.plot_iterations_vs_kappa(kappas, {"gd": [1, 2]})
+
+
+# --- notebook 03 ---------------------------------------------------------------------------------
+
+def test_plot_heatmaps_share_one_scale():
+    mats = {"a": torch.eye(3), "b": 2 * torch.ones(3, 4), "c": np.zeros((2, 2))}
+    fig = gh.plot_heatmaps(mats, title="t", cols=2)
+    assert isinstance(fig, go.Figure) and len(fig.data) == 3
+    assert {t.zmin for t in fig.data} == {0.0} and {t.zmax for t in fig.data} == {2.0}
+    assert [a.text for a in fig.layout.annotations] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match="non-empty dict"):
+        gh.plot_heatmaps({})
+    with pytest.raises(ValueError, match="2-D"):
+        gh.plot_heatmaps({"v": torch.ones(3)})
+
