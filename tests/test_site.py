@@ -134,6 +134,11 @@ def demo_notebook(path: Path) -> Path:
     widened = code("fig.update_layout(width=900)")
     widened.outputs = [figure_output(wide),
                        nbformat.v4.new_output("stream", name="stdout", text="costs $5, not $math\n")]
+    shown = code("display(Markdown(...)); df")  # Markdown output is typeset, an HTML table is not
+    shown.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/markdown": "the residual $r = 0$"}),
+        nbformat.v4.new_output("execute_result", execution_count=1, data={
+            "text/html": "<table><tr><td>$5</td><td>$6</td></tr></table>", "text/plain": "df"})]
     nb = nbformat.v4.new_notebook(cells=[
         md("# 04 · A demo lesson\n\nA hook with math $f(x) = x^2$."),
         md(nbtools.header_source("02_matrix_inverse_gd.ipynb")),
@@ -144,7 +149,7 @@ def demo_notebook(path: Path) -> Path:
            " the [overview](../README.md), [plotting](../gdla_helpers/plotting.py) and "
            "![an external image](https://example.org/x.png), ![the mark](mark.svg).\n\n"
            "$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$"),
-        plotted, widened, code("my_answer = None  # your code"), solution,
+        plotted, widened, shown, code("my_answer = None  # your code"), solution,
         md("## Quiz\n\n1. What is $2+2$?\n\n<details><summary>Answer</summary>\n\n$4$, since "
            "$2 + 2 = 4$.\n\n</details>"),
     ])
