@@ -324,14 +324,19 @@ def test_page(browser, sites, servers, site, page_name):
             f"expected {formulas} typeset formulas without errors, got {math}")
 
         hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        fetched = {}  # {url: (status, body)}: each target is fetched once per page
         for href in sorted(set(hrefs)):
             if not href.startswith(origin):
                 continue  # a link out (Binder, Colab, GitHub) is fine: it is not requested
             target, _, anchor = href.partition("#")
-            response = context.request.get(target)
-            assert response.status == 200, f"{page_name}: link {href} answers {response.status}"
+            if target not in fetched:
+                response = context.request.get(target)
+                fetched[target] = (response.status, response.text() if target.endswith(".html")
+                                   else "")
+            status, body = fetched[target]
+            assert status == 200, f"{page_name}: link {href} answers {status}"
             if anchor and target.endswith(".html"):
-                ids = re.findall(r'\bid="([^"]+)"', response.text())
+                ids = re.findall(r'\bid="([^"]+)"', body)
                 assert urllib.parse.unquote(anchor) in {urllib.parse.unquote(i) for i in ids}, (
                     f"{page_name}: link {href}: no element with that id")
         page.screenshot(path=f"{shot}-desktop.png", full_page=True)
