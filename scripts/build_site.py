@@ -11,7 +11,7 @@ copy) where
   - badge images and other external images become plain text links (the site requests nothing from
     other hosts), links between notebooks point at their pages, links to other repository files at
     GitHub;
-  - local images and attachments in Markdown are embedded in the page (data: URIs);
+  - images from the notebook's folder and attachments are embedded in the page (data: URIs);
   - the generated badge/navigation cells and the Colab install cell are left out (the site has its
     own header, launch links and previous/next navigation);
 then nbconvert renders it with the course's template (site/templates/gdla: solutions stay collapsed
@@ -23,8 +23,10 @@ anything from another host.
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
 import html
+import mimetypes
 import re
 import shutil
 import subprocess
@@ -160,9 +162,11 @@ def site_copy(nb, stem: str):
     return nb, figures
 
 
-def rewrite_page(text: str, pages: dict[str, str], repo_blob: str) -> str:
+def rewrite_page(text: str, pages: dict[str, str], repo_blob: str,
+                 image_dir: Path | None = None) -> str:
     """Make the rendered HTML self-contained: no external images, links to pages, not .ipynb files.
 
+    Images: from another host -> their alt text; from the notebook's folder (image_dir) -> embedded.
     pages maps notebook file names (and README.md) to page names. Relative links are read as in
     notebooks/: to another lesson or the README -> its page; to another file of the repository ->
     that file on GitHub; anything else (a site page, _static/, a typo) stays as it is, so that the
@@ -173,8 +177,15 @@ def rewrite_page(text: str, pages: dict[str, str], repo_blob: str) -> str:
     def image(match: re.Match) -> str:
         tag = match.group(0)
         src = re.search(r"\bsrc\s*=\s*\"([^\"]*)\"", tag)
-        if not src or not re.match(r"(?:https?:)?//", src.group(1)):
+        if not src or src.group(1).startswith(("data:", "_static/")):
             return tag
+        if not re.match(r"(?:https?:)?//", src.group(1)):  # a file beside the notebook: embed it
+            path = (image_dir or ROOT / "notebooks") / urllib.parse.unquote(html.unescape(src.group(1)))
+            mime = mimetypes.guess_type(path.name)[0]
+            if not (path.is_file() and mime and mime.startswith("image/")):
+                return tag  # left as it is: the browser test reports the missing file
+            data = base64.b64encode(path.read_bytes()).decode()
+            return tag.replace(src.group(0), f'src="data:{mime};base64,{data}"')
         alt = re.search(r"\balt\s*=\s*\"([^\"]*)\"", tag)
         label = alt.group(1) if alt and alt.group(1) else "image"
         return f'<span class="gdla-external-image">{label}</span>'
@@ -313,8 +324,9 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     repo_blob = f"{site['repository']}/blob/main"
 
     exporter = HTMLExporter(template_name="gdla", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)  # local images in Markdown travel inside the page
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    # (not nbconvert's embed_images: it re-parses each HTML block and so closes a <details> that
+    # the Markdown opens before the blank line of its answer, leaving the answer outside.)
     figures = {}
     for i, (path, lesson) in enumerate(zip(paths, lessons, strict=True)):
         nb, figures[lesson["page"]] = site_copy(notebooks[path.name], path.stem)
@@ -323,7 +335,8 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
                               "prev": lessons[i - 1] if i > 0 else None,
                               "next": lessons[i + 1] if i + 1 < len(lessons) else None}}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
-        (out / lesson["page"]).write_text(rewrite_page(body, pages, repo_blob), encoding="utf-8")
+        (out / lesson["page"]).write_text(rewrite_page(body, pages, repo_blob, path.parent),
+                                          encoding="utf-8")
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "gdla"), autoescape=False)
     landing = env.get_template("landing.html.j2").render(site=site)

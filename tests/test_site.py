@@ -89,13 +89,14 @@ def test_count_formulas_rules():
     assert count_formulas("the swap $\\begin{pmatrix}0&1\\\\1&0\\end{pmatrix}$, $\\pm1$") == 2
 
 
-def expected_counts(nb) -> tuple[int, int]:
-    """(figures, formulas) that a lesson page must show for this notebook."""
-    figures = formulas = 0
+def expected_counts(nb) -> tuple[int, int, int]:
+    """(figures, formulas, solutions) that a lesson page must show for this notebook."""
+    figures = formulas = solutions = 0
     for cell in nb.cells:
         tags = cell.get("metadata", {}).get("tags", [])
         if "gdla-generated" in tags and build_site.DROPPED_CELLS & set(tags):
             continue
+        solutions += "solution" in tags
         if cell.cell_type == "markdown":
             formulas += count_formulas(cell.source)
         for output in cell.get("outputs", []):
@@ -106,7 +107,7 @@ def expected_counts(nb) -> tuple[int, int]:
                     if mime in data:
                         formulas += count_formulas("".join(data[mime]))
                         break
-    return figures, formulas
+    return figures, formulas, solutions
 
 
 # --- a demo lesson with everything the real ones may contain --------------------------------------
@@ -303,9 +304,10 @@ def test_page(browser, sites, servers, site, page_name):
         paths = nbtools.notebooks() + ([pages["04_demo.html"]] if site == "demo" else [])
         notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
         context_ = build_site.site_context(build_site.lesson_info(paths, notebooks, readme), readme)
-        figures, formulas = 0, sum(count_formulas(m) for m in build_site.landing_markdown(context_))
+        figures, solutions = 0, 0
+        formulas = sum(count_formulas(m) for m in build_site.landing_markdown(context_))
     else:
-        figures, formulas = expected_counts(nbformat.read(notebook, as_version=4))
+        figures, formulas, solutions = expected_counts(nbformat.read(notebook, as_version=4))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{site}-{page_name.removesuffix('.html')}"
 
@@ -324,6 +326,17 @@ def test_page(browser, sites, servers, site, page_name):
             f"expected {formulas} typeset formulas without errors, got {math}")
 
         hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        # Solutions and quiz answers: every <details> starts closed, has a summary and hides
+        # something (an answer the Markdown renderer left outside its <details> would show).
+        details = page.evaluate("""() => [...document.querySelectorAll('details')].map(d => ({
+            open: d.open, solution: d.classList.contains('gdla-solution'),
+            summary: (d.querySelector(':scope > summary') || {}).textContent || '',
+            hidden: [...d.childNodes].filter(n => n.nodeName !== 'SUMMARY'
+                                                  && n.textContent.trim()).length}))""")
+        assert sum(d["solution"] for d in details) == solutions, "one collapsed block per solution"
+        for d in details:
+            assert not d["open"] and d["summary"].strip() and d["hidden"], f"bad <details>: {d}"
+
         fetched = {}  # {url: (status, body)}: each target is fetched once per page
         for href in sorted(set(hrefs)):
             if not href.startswith(origin):
