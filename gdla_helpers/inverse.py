@@ -74,7 +74,7 @@ def _singular_values(M: torch.Tensor) -> torch.Tensor:
 def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float, float]:
     """The largest and smallest curvature (L, mu) of mse(X·M, I): 2σ_max²/n² and 2σ_min²/n².
 
-    Introduced in notebook 02, section "Curvature from the singular values".
+    Introduced in notebook 02, section "Why: the loss is a quadratic".
 
     Parameters: M: an m×n floating-point matrix (I is n×n); nonzero: take σ_min among the
     non-zero singular values (those above max(m, n)·eps·σ_max; smaller ones count as 0), the ones
@@ -100,7 +100,7 @@ def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float,
 def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool = False) -> tuple[float, float]:
     """The step size and momentum (lr, momentum) for mse(X·M, I), chosen from M's spectrum.
 
-    Introduced in notebook 02, section "Momentum, tuned".
+    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
 
     Parameters: M: the matrix; method: "gd" (plain steps, the best fixed step 2/(L+mu)),
     "polyak" (Polyak's textbook heavy ball from L and mu), "heavy_ball" (Polyak's formulas with

@@ -30,7 +30,7 @@ def _dtype(dtype) -> torch.dtype:
 def random_orthogonal(n: int, *, generator: torch.Generator) -> torch.Tensor:
     """A random n×n orthogonal matrix (Haar-distributed), float64, drawn from generator.
 
-    Introduced in notebook 02, section "Matrices of chosen condition number".
+    Introduced in notebook 02, section "An experiment: iterations versus κ".
 
     Parameters: n: size; generator: a torch.Generator (the caller's seed, not the global one).
     """
@@ -83,7 +83,7 @@ def matrix_with_condition(
 ) -> torch.Tensor:
     """A random n×n matrix with condition number kappa: singular values geometric from largest to largest/kappa.
 
-    Introduced in notebook 02, section "Matrices of chosen condition number".
+    Introduced in notebook 02, section "An experiment: iterations versus κ".
 
     Parameters: n: size (n = 1 needs kappa = 1); kappa >= 1: σ_max/σ_min; seed: for the local
     generator; largest: the largest singular value; dtype: a floating-point dtype (float64 builds
