@@ -125,22 +125,26 @@ def badge_images(path: Path) -> set[str]:
 
 
 def run_record(path: Path) -> list[str]:
-    """What a saved notebook says about its run: code cells run out of order, errors, stderr."""
-    problems, expected_count = [], 0
+    """What a saved notebook says about its run: cells not run, or out of order; errors, stderr."""
+    problems, not_run, expected_count = [], [], 0
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
             continue  # JupyterLab sends no empty cell to the kernel
         expected_count += 1
-        if cell["execution_count"] != expected_count:
+        if cell["execution_count"] is None:
+            not_run.append(i)
+        elif cell["execution_count"] != expected_count:
             problems.append(f"cell {i} has execution count {cell['execution_count']}, "
-                            f"{expected_count} expected (did every cell run, in order?)")
-            expected_count = cell["execution_count"] or expected_count
+                            f"{expected_count} expected: the cells did not run in order")
+            expected_count = cell["execution_count"]
         for output in cell["outputs"]:
             if output["output_type"] == "error":
                 problems.append(f"cell {i} raised {output['ename']}: {output['evalue']}"[:300])
             elif output["output_type"] == "stream" and output["name"] == "stderr":
                 problems.append(f"cell {i} wrote to stderr: {''.join(output['text'])}"[:300])
+    if not_run:
+        problems.append(f"{len(not_run)} code cell(s) never ran: {not_run}")
     return problems
 
 
@@ -277,7 +281,9 @@ def test_notebook_in_jupyterlab(name, lab, browser, timings):
         if not tries:
             problems.append("File → Save Notebook did not write the notebook within 3 tries")
         record = run_record(source)
-        problems += record if not s["red"] else [r for r in record if "execution count" in r]
+        if s["red"]:  # already shown as the learner sees them
+            record = [r for r in record if " raised " not in r and " wrote to stderr" not in r]
+        problems += record
         if s["plotly_outputs"] != expected:
             problems.append(
                 f"Run All made {s['plotly_outputs']} plotly figure output(s) but the file stores "
