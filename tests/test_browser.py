@@ -42,7 +42,7 @@ NOTEBOOKS = (nbtools.ORDER if SOURCE == ROOT / "notebooks"
              else sorted(p.name for p in SOURCE.glob("*.ipynb")))
 SHOTS = SCREENSHOTS / "jupyterlab"
 VIEWPORT = {"width": 1280, "height": 900}
-MAX_SCREENSHOT_HEIGHT = 16000  # px; Chromium draws nothing past ~16 k px in one capture
+MAX_SCREENSHOT_HEIGHT = 60000  # px (a 23 000 px notebook captures fine here)
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show (others hide in tabs)
@@ -332,6 +332,8 @@ def _screenshot(page, path: Path) -> None:
         height = min(max(VIEWPORT["height"], notebook_height + 150), MAX_SCREENSHOT_HEIGHT)
         page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
         page.wait_for_timeout(1000)  # relayout; plotly resizes its figures
+        page.evaluate(f"document.querySelector('{PANEL} .jp-WindowedPanel-outer').scrollTop = 0")
+        page.wait_for_timeout(300)
         page.screenshot(path=str(path), full_page=True)
     except Exception as error:  # noqa: BLE001 (a screenshot never hides the real failure)
         print(f"no screenshot {path.name}: {error}")
