@@ -216,7 +216,7 @@ def svd_factorize(
     M: torch.Tensor,
     *,
     lr: float | None = None,
-    momentum: float = 0.93,
+    momentum: float = 0.9,
     tol: float = 1e-10,
     max_iter: int = 5_000,
     seed: int = 0,
@@ -226,8 +226,8 @@ def svd_factorize(
     Introduced in notebook 03, section "A method that works: factorise, then tidy up".
 
     Phase 1 (gradient descent): P (m×k), Q (n×k), k = min(m, n), from a small seeded random start;
-    gradients (P·Qᵀ - M)·Q and (P·Qᵀ - M)ᵀ·P, heavy-ball momentum (restarted from rest whenever
-    the residual goes up), step lr/‖M‖_F (the step comes from M's scale, so scaling M does not
+    gradients (P·Qᵀ - M)·Q and (P·Qᵀ - M)ᵀ·P, Nesterov momentum as in ``minimize(nesterov=True)``
+    (restarted from rest whenever the residual goes up), step lr/‖M‖_F (the step comes from M's scale, so scaling M does not
     change the run). Its speed is set by σ_min/σ_max (a nearly singular M is slow). Stops when ‖P·Qᵀ - M‖_F/‖M‖_F <= tol.
     Phase 2 (not gradient descent): P = Q_P·R_P, Q = Q_Q·R_Q (QR), SVD of the k×k matrix
     R_P·R_Qᵀ = u·diag(S)·wᵀ, then U = Q_P·u, V = Q_Q·w: exactly orthonormal.
@@ -269,15 +269,15 @@ def svd_factorize(
             break
         if it == max_iter:
             break
-        if r > previous:  # the heavy ball overshot: restart it from rest
+        if r > previous:  # momentum overshot: restart it from rest
             vP.zero_()
             vQ.zero_()
         previous = r
         gP, gQ = R @ Q, R.T @ P            # the gradient of ½‖PQᵀ - M‖² (what autograd would give)
-        vP.mul_(momentum).add_(gP)          # heavy ball: keep a fraction of the old direction
+        vP.mul_(momentum).add_(gP)          # momentum: keep a fraction of the old direction
         vQ.mul_(momentum).add_(gQ)
-        P = P - step * vP
-        Q = Q - step * vQ
+        P = P - step * (gP + momentum * vP)  # Nesterov's variant (notebook 02): look one step ahead
+        Q = Q - step * (gQ + momentum * vQ)
         it += 1
     if diverged:
         message = f"diverged at iteration {it}: lower lr (now {lr:g}, in units of 1/‖M‖_F)"
