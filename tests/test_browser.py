@@ -26,11 +26,13 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from _browser import ROOT, SCREENSHOTS, JupyterLab, file_hashes, launch_chromium, require_chromium
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import nbtools  # noqa: E402
+from nbformat.v4 import new_code_cell, new_notebook, new_output  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -344,3 +346,41 @@ def test_tracked_notebooks_unchanged(lab, tracked_hashes):
     now = file_hashes(SOURCE)
     changed = sorted(k for k in now.keys() | tracked_hashes.keys() if now.get(k) != tracked_hashes.get(k))
     assert not changed, f"files under {SOURCE} changed while JupyterLab ran: {changed}"
+
+
+# --- the file-side detectors above, on made-up notebooks (no browser needed) ---------------------
+def _write(tmp_path, cells) -> Path:
+    """A notebook of code cells, each given as (source, outputs, execution count)."""
+    nb = new_notebook()
+    for source, outputs, count in cells:
+        cell = new_code_cell(source, execution_count=count)
+        cell.outputs = [new_output(**o) for o in outputs]
+        nb.cells.append(cell)
+    path = tmp_path / "made_up.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_stored_figures_counts_json_and_html_only_figures(tmp_path):
+    json_figure = {"output_type": "display_data", "data": {PLOTLY_MIME: {"data": []}}}
+    both = {"output_type": "display_data",
+            "data": {PLOTLY_MIME: {"data": []}, "text/html": "<script>Plotly.newPlot()</script>"}}
+    cdn = {"output_type": "display_data",
+           "data": {"text/html": "<script src='https://cdn.plot.ly/x.js'></script>Plotly.newPlot()"}}
+    table = {"output_type": "display_data", "data": {"text/html": "<table>plotly</table>"}}
+    path = _write(tmp_path, [("a", [json_figure, both], 1), ("b", [cdn, table], 2)])
+    assert stored_figures(path) == {"plotly_json": 2, "html_only": 1}
+
+
+def test_run_record_names_errors_stderr_and_cells_that_never_ran(tmp_path):
+    error = {"output_type": "error", "ename": "ValueError", "evalue": "boom", "traceback": []}
+    stderr = {"output_type": "stream", "name": "stderr", "text": "a warning"}
+    clean = _write(tmp_path, [("a = 1", [], 1), ("", [], None), ("b = 2", [], 2)])
+    assert run_record(clean) == []
+    broken = _write(tmp_path, [("a", [stderr], 1), ("b", [error], 2), ("c", [], None), ("d", [], 5)])
+    assert run_record(broken) == [
+        "cell 0 wrote to stderr: a warning",
+        "cell 1 raised ValueError: boom",
+        "cell 3 has execution count 5, 4 expected: the cells did not run in order",
+        "1 code cell(s) never ran: [2]",
+    ]
