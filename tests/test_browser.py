@@ -29,10 +29,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from _browser import ROOT, SCREENSHOTS, JupyterLab, file_hashes, launch_chromium, require_chromium
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import nbtools  # noqa: E402
-from nbformat.v4 import new_code_cell, new_notebook, new_output  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
