@@ -133,10 +133,11 @@ def run_record(path: Path) -> list[str]:
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "code" or not "".join(cell["source"]).strip():
             continue  # JupyterLab sends no empty cell to the kernel
-        expected_count += 1
         if cell["execution_count"] is None:
             not_run.append(i)
-        elif cell["execution_count"] != expected_count:
+            continue
+        expected_count += 1
+        if cell["execution_count"] != expected_count:
             problems.append(f"cell {i} has execution count {cell['execution_count']}, "
                             f"{expected_count} expected: the cells did not run in order")
             expected_count = cell["execution_count"]
@@ -381,6 +382,6 @@ def test_run_record_names_errors_stderr_and_cells_that_never_ran(tmp_path):
     assert run_record(broken) == [
         "cell 0 wrote to stderr: a warning",
         "cell 1 raised ValueError: boom",
-        "cell 3 has execution count 5, 4 expected: the cells did not run in order",
+        "cell 3 has execution count 5, 3 expected: the cells did not run in order",
         "1 code cell(s) never ran: [2]",
     ]
