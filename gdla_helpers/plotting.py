@@ -157,6 +157,10 @@ def plot_matrix(
     if column_labels is not None:
         fig.update_xaxes(tickmode="array", tickvals=list(range(values.shape[1])),
                          ticktext=[str(s) for s in column_labels], tickangle=-90)
+        # Vertical labels sit above the matrix: make room, and keep the title above them.
+        longest = max((len(str(s)) for s in column_labels), default=0)
+        fig.update_layout(margin={"t": 70 + 7 * longest},
+                          title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}})
     return fig
 
 
