@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from dataclasses import dataclass
+from importlib import resources
 
 import torch
 
@@ -32,6 +34,7 @@ __all__ = [
     "svd_errors",
     "compare_svd",
     "low_rank",
+    "load_source_baseline",
 ]
 
 
@@ -518,3 +521,17 @@ def low_rank(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, rank: int) -> to
     if rank > S.shape[0]:
         raise ValueError(f"rank must be at most the number of singular values, {S.shape[0]}, got {rank}")
     return (U[:, :rank] * S[:rank]) @ V[:, :rank].T
+
+
+def load_source_baseline() -> dict:
+    """The 20 000-step results of the source's SVD recipe, made by scripts/svd_source_baseline.py.
+
+    Introduced in notebook 03, section "The source's recipe".
+
+    Returns the JSON file shipped in gdla_helpers/resources as a dict ("steps", "torch",
+    "results": one entry per "matrix | optimizer" run). It ships with the package, so the
+    notebook needs no network and no file beside it (on Colab too).
+    """
+    text = resources.files("gdla_helpers").joinpath("resources/svd_source_baseline.json").read_text(
+        encoding="utf-8")
+    return json.loads(text)

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """The source's SVD by gradient descent, run exactly as published (20 000 steps), measured in float64.
 
-    .venv/bin/python scripts/svd_source_baseline.py            # writes notebooks/data/svd_source_baseline.json
+    .venv/bin/python scripts/svd_source_baseline.py            # writes gdla_helpers/resources/svd_source_baseline.json
     .venv/bin/python scripts/svd_source_baseline.py --steps 500 --out /tmp/x.json   # a quick try
 
-Notebook 03 loads the JSON for its 20 000-step table (it runs only a few thousand steps itself).
+The file ships inside the package (so it is there on Colab too); notebook 03 loads it with
+gh.load_source_baseline() for its 20 000-step table (it runs only a few thousand steps itself).
 The procedure (see ../shared/README.md): start U = rand(m, n), d = rand(n), V = rand(n, n) after
 torch.manual_seed(314); loss = mse(U·diag(d²)·Vᵀ, M) + mse(UᵀU, I)/100 + mse(V·Vᵀ, I)/100;
 "momentum": p -= 0.9·p.grad, then p.grad *= 0.9 (never zeroed: heavy-ball momentum);
@@ -24,7 +25,7 @@ from pathlib import Path
 import torch
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "notebooks" / "data" / "svd_source_baseline.json"
+OUT = ROOT / "gdla_helpers" / "resources" / "svd_source_baseline.json"
 SOURCE = {  # name: (seed, shape, transpose)
     "rand(5,4) seed 314": (314, (5, 4), False),
     "rand(4,4) seed 315": (315, (4, 4), False),

@@ -303,3 +303,10 @@ def test_bad_settings_are_explained():
     with pytest.raises(ValueError, match="V, not Vᵀ"):
         U, S, V = _torch_svd(M)
         gh.svd_errors(U, S, torch.ones(3, 4, dtype=torch.float64), M)
+
+
+def test_source_baseline_ships_with_the_package():
+    baseline = gh.load_source_baseline()
+    assert baseline["steps"] == 20_000
+    names = {key.split(" | ")[0] for key in baseline["results"]}
+    assert set(gh.source_matrices()) <= names  # the five source matrices, at least
