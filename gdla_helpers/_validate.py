@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 
@@ -56,3 +58,34 @@ def same_shape(a: torch.Tensor, b: torch.Tensor, names: str) -> None:
             f"{names} must have the same shape, got {tuple(a.shape)} and {tuple(b.shape)}; "
             f"broadcasting them would give a silently wrong answer"
         )
+
+
+def number(value, name: str, *, integer: bool = False, text: bool = False) -> float | int:
+    """Return a real number (Python, NumPy scalar or 0-d tensor) as float or int; bools, NaN, inf refused.
+
+    With text=True a string such as "1e-3" or "20" is converted too (a parameters cell may get
+    values as text from papermill or a widget). With integer=True the value must be whole (3.0 is 3).
+    """
+    original = value
+    if text and isinstance(value, str):
+        try:
+            value = float(value.strip().replace("_", ""))
+        except ValueError:
+            raise TypeError(f"{name} must be a number, got the text {original!r}; write it without quotes, "
+                            f"e.g. {name} = {'20' if integer else '1e-3'}") from None
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1 or value.dtype == torch.bool or value.is_complex():
+            raise TypeError(f"{name} must be a single real number, got a tensor of shape "
+                            f"{tuple(value.shape)} and dtype {value.dtype}")
+        value = value.item()
+    elif hasattr(value, "dtype") and hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # a NumPy scalar or 0-d array
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number, got {type(original).__name__} {original!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {original!r}")
+    if integer:
+        if float(value) != int(value):
+            raise ValueError(f"{name} must be a whole number, got {original!r}")
+        return int(value)
+    return float(value)
