@@ -85,7 +85,7 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {original!r}")
     if integer:
-        if float(value) != int(value):
+        if isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{name} must be a whole number, got {original!r}")
         return int(value)
     return float(value)

@@ -1,0 +1,275 @@
+"""Parameter sweep: the notebooks hold for every value their parameters cells allow.
+
+papermill executes each notebook over the grid below: each parameter's ends and middle, each
+changed alone, the hardest corners, and values just outside each range. Inside the ranges every
+cell must run without error; outside them the notebook must stop in the cell right after the
+parameters (``gh.check_parameters``) with its ValueError, and nothing else may run. Two kernels run
+at once. The grid's coverage of every range declared in gdla_helpers.lessons is itself tested, so a
+new parameter or a widened range needs new rows here.
+
+Also here: the parameters cells are annotated so that ``papermill --help-notebook`` reads each
+parameter's name, type and default, and agree with the manifest (``gh.LESSONS``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import gdla_helpers as gh
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+BIG = 2**63 - 1
+
+# (lesson, parameters changed from the defaults). Inside the ranges: every cell runs.
+INSIDE = [
+    ("01", {}),
+    ("01", {"seed": 1}),
+    ("01", {"seed": BIG}),
+    ("01", {"n_documents": 2, "n_words": 2, "n_topics": 1}),
+    ("01", {"n_documents": 200, "n_words": 200, "n_topics": 10}),
+    ("01", {"n_topics": 1}),
+    ("01", {"n_topics": 10}),
+    ("01", {"n_documents": 3, "n_words": 200, "n_topics": 3}),
+    ("02", {}),
+    ("02", {"n": 2}),
+    ("02", {"n": 8}),
+    ("02", {"seed": 0}),
+    ("02", {"seed": 1}),
+    ("02", {"seed": BIG}),
+    ("02", {"kind": "condition", "n": 2, "kappa": 1}),
+    ("02", {"kind": "condition", "n": 64, "kappa": 100}),
+    ("02", {"kind": "condition", "n": 12, "kappa": 100, "seed": 1}),
+    ("02", {"kind": "condition", "n": 32, "kappa": 50}),
+    ("02", {"kind": "condition", "n": 64, "kappa": 1}),
+    ("02", {"kind": "condition", "n": 4, "kappa": 100}),
+    ("02", {"kind": "condition", "n": 8, "kappa": 100, "tol": 1e-10}),
+    ("02", {"tol": 1e-10}),
+    ("02", {"tol": 1e-3}),
+    ("02", {"tol": "1e-4"}),  # a tolerance typed as text
+    ("02", {"kind": "condition", "n": 64, "kappa": 100, "tol": 1e-8}),
+    ("02", {"kind": "condition", "n": 2, "kappa": 100, "tol": 1e-3}),
+    ("03", {}),
+    ("03", {"shape": [200, 100]}),
+    ("03", {"shape": [100, 200]}),
+    ("03", {"shape": [1, 1]}),
+    ("03", {"shape": [2, 2]}),
+    ("03", {"shape": [4, 4]}),
+    ("03", {"shape": [5, 5], "rank": 5}),
+    ("03", {"shape": [100, 100]}),
+    ("03", {"shape": [1, 50]}),
+    ("03", {"shape": [50, 1]}),
+    ("03", {"shape": [3, 200]}),
+    ("03", {"rank": 1}),
+    ("03", {"shape": [200, 100], "rank": 100}),
+    ("03", {"shape": [3, 3], "rank": 5}),  # rank adapts to 3, with a printed line
+    ("03", {"seed": 1}),
+    ("03", {"seed": 7}),
+    ("03", {"seed": BIG}),
+]
+# Just outside the ranges (or of the wrong kind): the check cell's ValueError, nothing else.
+OUTSIDE = [
+    ("01", {"n_topics": 0}),
+    ("01", {"n_documents": 1}),
+    ("01", {"n_words": 1}),
+    ("01", {"n_words": 201}),
+    ("01", {"n_documents": 201}),
+    ("01", {"n_topics": 11}),
+    ("01", {"seed": -1}),
+    ("01", {"seed": BIG + 1}),
+    ("01", {"n_topics": 13}),  # more topics than words
+    ("01", {"seed": "abc"}),
+    ("02", {"n": 0}),
+    ("02", {"n": 1}),
+    ("02", {"kind": "condition", "n": 65}),
+    ("02", {"n": 9}),  # kind "rand" goes to 8
+    ("02", {"kind": "condition", "kappa": 0.5}),
+    ("02", {"kind": "condition", "kappa": 101}),
+    ("02", {"tol": 1e-11}),
+    ("02", {"tol": 1e-2}),
+    ("02", {"tol": "abc"}),
+    ("02", {"kind": "randn"}),
+    ("02", {"seed": -1}),
+    ("02", {"seed": BIG + 1}),
+    ("03", {"shape": [0, 5]}),
+    ("03", {"shape": [201, 5]}),
+    ("03", {"shape": [5, 201]}),
+    ("03", {"shape": [150, 150]}),
+    ("03", {"rank": 0}),
+    ("03", {"rank": 101}),
+    ("03", {"seed": -1}),
+    ("03", {"seed": BIG + 1}),
+    ("03", {"shape": "abc"}),
+]
+
+
+def _id(row) -> str:
+    number, params = row
+    return number + ":" + (",".join(f"{k}={v}" for k, v in params.items()) or "defaults")
+
+
+def _numbers(p: gh.Parameter, params: dict) -> list[float]:
+    """The numbers a row gives parameter p (both sides of a shape), defaults filled in, exactly."""
+    value = params.get(p.name, p.default)
+    values = value if p.kind == "shape" and isinstance(value, (list, tuple)) else [value]
+    found = []
+    for v in values:
+        if isinstance(v, str):
+            try:
+                v = float(v)
+            except ValueError:
+                continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            found.append(v)
+    return found
+
+
+@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+def test_grid_covers_every_range(lesson):
+    inside = [params for number, params in INSIDE if number == lesson.number]
+    outside = [params for number, params in OUTSIDE if number == lesson.number]
+    assert {} in inside, f"lesson {lesson.number}: the defaults are a row of the sweep"
+    for p in lesson.parameters:
+        changed = [params for params in inside if p.name in params]
+        assert changed, f"lesson {lesson.number}: no inside row changes {p.name}"
+        if p.kind == "choice":
+            used = {params.get(p.name, p.default) for params in inside}
+            assert used == set(p.choices), f"{p.name}: the sweep uses {used}, the choices are {p.choices}"
+            assert any(params.get(p.name) not in p.choices for params in outside if p.name in params)
+            continue
+        seen = [v for params in inside for v in _numbers(p, params)]
+        assert min(seen) == p.low and max(seen) == p.high, (
+            f"lesson {lesson.number}: the sweep covers {p.name} from {min(seen)} to {max(seen)}, "
+            f"its range is {p.low} to {p.high}")
+        beyond = [v for params in outside if p.name in params for v in _numbers(p, params)]
+        assert any(v < p.low for v in beyond) and any(v > p.high for v in beyond), (
+            f"lesson {lesson.number}: the sweep needs a value just below and just above {p.name}'s range")
+
+
+def test_inside_rows_pass_the_check_and_outside_rows_do_not():
+    # The same rule as the notebooks' check cell, without a kernel: a fast first line of defence.
+    for rows, inside in ((INSIDE, True), (OUTSIDE, False)):
+        for number, params in rows:
+            values = gh.lesson(number).defaults | params
+            try:
+                gh.check_parameters(number, **values)
+                ok = True
+            except ValueError:
+                ok = False
+            assert ok == inside, f"{_id((number, params))}: check_parameters {'refused' if inside else 'accepted'} it"
+
+
+# --- papermill's view of the parameters cells ------------------------------------------------------
+
+def _parameters_cell(lesson: gh.Lesson):
+    nb = nbformat.read(NOTEBOOKS / lesson.file, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{lesson.file}: exactly one cell tagged 'parameters'"
+    return nb, nb.cells.index(cells[0]), cells[0]
+
+
+@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+def test_parameters_cell_matches_the_manifest(lesson):
+    nb, index, cell = _parameters_cell(lesson)
+    declared = {}
+    for line in cell.source.splitlines():
+        node = ast.parse(line.split("#")[0]).body if line.strip() and not line.startswith("#") else []
+        if node and isinstance(node[0], ast.AnnAssign):
+            name = node[0].target.id
+            declared[name] = (ast.unparse(node[0].annotation), ast.literal_eval(node[0].value),
+                              line.split("#", 1)[1].strip() if "#" in line else "")
+    assert list(declared) == [p.name for p in lesson.parameters], (
+        f"{lesson.file}: the parameters cell declares {list(declared)} (annotated as `name: type = value`), "
+        f"gh.LESSONS says {[p.name for p in lesson.parameters]}")
+    types = {"int": "int", "float": "float", "choice": "str", "shape": "tuple"}
+    for p in lesson.parameters:
+        annotation, default, comment = declared[p.name]
+        assert annotation == types[p.kind] and default == p.default, (p.name, annotation, default)
+        assert p.text in comment, f"{p.name}: its comment should state the range {p.text!r}, it says {comment!r}"
+        assert "=" not in comment and "<" not in comment and ">" not in comment, (
+            f"{p.name}: papermill skips a parameter whose comment contains = < or >: {comment!r}")
+    check = nb.cells[index + 1].source
+    assert check.lstrip().startswith(", ".join(p.name for p in lesson.parameters) + " = gh.check_parameters("), (
+        f"{lesson.file}: the cell after the parameters starts with the parameters' check")
+
+
+@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+def test_papermill_reads_every_parameter(lesson):
+    out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(NOTEBOOKS / lesson.file)],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    types = {"int": "int", "float": "float", "choice": "str", "shape": "tuple"}
+    for p in lesson.parameters:
+        line = next((ln.strip() for ln in out.splitlines() if ln.strip().startswith(p.name + ":")), None)
+        assert line is not None, f"papermill --help-notebook does not list {p.name}:\n{out}"
+        assert line.startswith(f"{p.name}: {types[p.kind]} (default "), f"papermill reads {line!r}"
+        assert "Unknown type" not in line
+
+
+# --- the sweep itself --------------------------------------------------------------------------------
+
+def _papermill(row, out_dir: Path) -> tuple[tuple, int, nbformat.NotebookNode, float, str]:
+    number, params = row
+    lesson = gh.lesson(number)
+    out = out_dir / (_id(row).replace(":", "_").replace(",", "_").replace("=", "-")[:120] + ".ipynb")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS / lesson.file), str(out),
+                           "-y", json.dumps(params), "--cwd", str(NOTEBOOKS), "-k", "python3",
+                           "--no-progress-bar", "--execution-timeout", "900"],
+                          capture_output=True, text=True, cwd=ROOT)
+    nb = nbformat.read(out, as_version=4) if out.exists() else None
+    return row, proc.returncode, nb, time.perf_counter() - start, proc.stderr[-2000:]
+
+
+def _errors(nb) -> list[tuple[int, dict]]:
+    return [(i, o) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory):
+    out_dir = Path(tmp_path_factory.mktemp("sweep"))
+    rows = [(row, True) for row in INSIDE] + [(row, False) for row in OUTSIDE]
+    rows.sort(key=lambda r: (not r[1], r[0][0] != "03"))  # slow ones first
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=int(os.environ.get("GDLA_SWEEP_WORKERS", "2"))) as pool:
+        results = list(pool.map(lambda r: (_papermill(r[0], out_dir), r[1]), rows))
+    print(f"\nparameter sweep: {len(rows)} runs in {time.perf_counter() - start:.0f} s")
+    for (row, code, _, seconds, _), _inside in sorted(results, key=lambda r: -r[0][3])[:8]:
+        print(f"  {seconds:5.0f} s  {_id(row)}  (exit {code})")
+    return {_id(row): (code, nb, stderr, inside) for (row, code, nb, _, stderr), inside in results}
+
+
+@pytest.mark.sweep
+@pytest.mark.slow
+@pytest.mark.parametrize("row", INSIDE, ids=_id)
+def test_inside_the_ranges_every_cell_runs(sweep, row):
+    code, nb, stderr, _ = sweep[_id(row)]
+    assert nb is not None, f"papermill wrote no notebook: {stderr}"
+    errors = _errors(nb)
+    detail = "; ".join(f"cell {i}: {o['ename']}: {str(o['evalue'])[:200]}" for i, o in errors)
+    assert code == 0 and not errors, f"{_id(row)}: {detail or stderr}"
+
+
+@pytest.mark.sweep
+@pytest.mark.slow
+@pytest.mark.parametrize("row", OUTSIDE, ids=_id)
+def test_outside_the_ranges_only_the_check_refuses(sweep, row):
+    code, nb, stderr, _ = sweep[_id(row)]
+    assert code != 0 and nb is not None, f"{_id(row)} ran to the end (exit {code}) instead of being refused"
+    errors = _errors(nb)
+    assert len(errors) == 1, f"{_id(row)}: expected one error, got {[(i, o['ename']) for i, o in errors]}"
+    index, error = errors[0]
+    assert error["ename"] == "ValueError", f"{_id(row)}: {error['ename']}: {error['evalue']}"
+    assert "gh.check_parameters(" in nb.cells[index].source, f"{_id(row)}: the error came from cell {index}"
+    later = [c for c in nb.cells[index + 1:] if c.cell_type == "code" and c.get("execution_count")]
+    assert not later, f"{_id(row)}: cells after the check ran"
