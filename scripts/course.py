@@ -6,6 +6,7 @@
     python scripts/course.py execute    # re-execute the notebooks in place from a clean kernel
     python scripts/course.py lock       # re-resolve requirements-lock.txt (see README)
     python scripts/course.py site       # build the course website into build/site/ (offline)
+    python scripts/course.py student    # build the student edition into build/student/ (no solutions)
     python scripts/course.py setup [--dev]
 
 On Windows use `py -3.11 scripts\\course.py lab`. Only the standard library is used here.
@@ -110,6 +111,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(setup("dev", cpu)), "scripts/nbtools.py", "execute", *rest], cwd=ROOT)
     if command == "lock":
         return subprocess.call([sys.executable, "scripts/lock.py", *rest], cwd=ROOT)
+    if command == "student":
+        return subprocess.call([str(setup("dev", cpu)), "scripts/student.py", *rest], cwd=ROOT)
     if command == "site":
         return subprocess.call([str(setup("dev", cpu)), "scripts/build_site.py", *rest], cwd=ROOT)
     print(__doc__)
