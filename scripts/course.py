@@ -70,10 +70,22 @@ def setup(level: str = "runtime", torch_cpu_index: bool = False) -> Path:
         _run([python, "-m", "pip", "install", "--quiet", "--index-url", PYTORCH_CPU_INDEX,
               torch_pin.split("+")[0] + "+cpu"])
     _run([python, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS[level], "-c", LOCK.name])
+    quiet_lab(python)
     done.update(wanted)
     STAMP.write_text(json.dumps(done, indent=1))
     print(f"environment ready in {time.perf_counter() - start:.0f} s: {VENV}", flush=True)
     return python
+
+
+# JupyterLab's announcements plugin asks every new user "get notified about official Jupyter news?"
+# and checks for updates online; the course disables it in .venv (the documented way).
+ANNOUNCEMENTS = "@jupyterlab/apputils-extension:announcements"
+
+
+def quiet_lab(python: Path) -> None:
+    """Disable JupyterLab's news prompt and update check in this environment (sys-prefix level)."""
+    _run([python, "-m", "jupyter", "labextension", "disable", "--level=sys_prefix", ANNOUNCEMENTS],
+         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def lab_command(python: Path, extra: list[str]) -> list[str]:
@@ -102,7 +114,9 @@ def main(argv: list[str]) -> int:
         setup("dev" if "--dev" in rest else "runtime", cpu)
         return 0
     if command == "lab":
-        return _exec(lab_command(setup("runtime", cpu), rest))
+        python = setup("runtime", cpu)
+        quiet_lab(python)  # also in a .venv made before the course did this
+        return _exec(lab_command(python, rest))
     if command == "test":
         python = setup("dev", cpu)
         env = dict(os.environ, GDLA_COURSE_PYTHON=str(python))

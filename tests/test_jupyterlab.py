@@ -1,6 +1,7 @@
 """The README's set-up command starts a JupyterLab that serves the course."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -36,6 +37,10 @@ def test_lab_command_serves_the_course():
                 time.sleep(0.5)
         assert proc.poll() is None, proc.stdout.read().decode()[-2000:]
         assert "JupyterLab" in body
+        # No "get notified about official Jupyter news?" prompt: the announcements plugin is disabled.
+        disabled = re.search(r'"disabledExtensions": \[([^\]]*)\]', body)
+        assert disabled and "@jupyterlab/apputils-extension:announcements" in disabled.group(1), (
+            "JupyterLab would ask about Jupyter news: scripts/course.py setup disables that plugin")
         with urllib.request.urlopen(
                 f"http://127.0.0.1:{port}/api/contents/notebooks", timeout=10) as response:
             listing = response.read().decode()
