@@ -3,6 +3,7 @@
 
     python scripts/course.py lab        # set everything up, open the course in JupyterLab
     python scripts/course.py test       # set everything up, run the whole test suite
+    python scripts/course.py test --newest  # the same with the newest runtime packages (drift check)
     python scripts/course.py execute    # re-execute the notebooks in place from a clean kernel
     python scripts/course.py lock       # re-resolve requirements-lock.txt (see README)
     python scripts/course.py site       # build the course website into build/site/ (offline)
@@ -88,6 +89,18 @@ def quiet_lab(python: Path) -> None:
          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def upgrade_to_newest(python: Path, torch_cpu_index: bool) -> None:
+    """Replace the locked runtime packages by their newest releases (the weekly drift check)."""
+    names = [line.split("==")[0] for line in (ROOT / "requirements.txt").read_text().splitlines()
+             if "==" in line and not line.startswith("#")]
+    if torch_cpu_index:  # torch first, from PyTorch's CPU index, so that no CUDA build comes in
+        _run([python, "-m", "pip", "install", "--quiet", "--upgrade", "--index-url", PYTORCH_CPU_INDEX, "torch"])
+        names.remove("torch")
+    _run([python, "-m", "pip", "install", "--quiet", "--upgrade", *names])
+    STAMP.unlink(missing_ok=True)  # the next ordinary run re-installs the locked versions
+    _run([python, "-m", "pip", "list", "--format=freeze"])
+
+
 def lab_command(python: Path, extra: list[str]) -> list[str]:
     """The JupyterLab command line that opens the course on notebooks/."""
     cmd = [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
@@ -109,7 +122,8 @@ def _exec(cmd: list[str]) -> int:
 def main(argv: list[str]) -> int:
     command, rest = (argv[0], argv[1:]) if argv else ("help", [])
     cpu = "--torch-cpu-index" in rest
-    rest = [a for a in rest if a != "--torch-cpu-index"]
+    newest = "--newest" in rest  # test only: the newest releases of the runtime packages, not the lock
+    rest = [a for a in rest if a not in ("--torch-cpu-index", "--newest")]
     if command == "setup":
         setup("dev" if "--dev" in rest else "runtime", cpu)
         return 0
@@ -119,6 +133,8 @@ def main(argv: list[str]) -> int:
         return _exec(lab_command(python, rest))
     if command == "test":
         python = setup("dev", cpu)
+        if newest:
+            upgrade_to_newest(python, cpu)
         env = dict(os.environ, GDLA_COURSE_PYTHON=str(python))
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
     if command == "execute":

@@ -1,5 +1,6 @@
 """requirements.txt, the lock, environment.yml and binder/ describe one and the same course."""
 
+import json
 import os
 import re
 import subprocess
@@ -101,3 +102,14 @@ def test_repo2docker_dockerfile_installs_requirements_and_package():
     dockerfile = result.stdout + result.stderr
     assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
     assert "./binder/postBuild" in dockerfile
+
+
+def test_supported_pythons_are_stated_once_and_tested():
+    # pyproject's requires-python and classifiers, the README and the CI matrix name the same Pythons.
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    classified = sorted(c.rsplit(":: ", 1)[1] for c in meta["classifiers"] if c.startswith("Programming Language :: Python :: 3."))
+    assert meta["requires-python"] == f">={classified[0]}"
+    workflow = (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+    assert f'python: {json.dumps(classified)}'.replace('", "', '", "') in workflow.replace("'", '"')
+    readme = (ROOT / "README.md").read_text()
+    assert f"Python {' or '.join(classified)}" in readme.replace("**", "")
