@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from . import _validate
 
-__all__ = ["Lesson", "Parameter", "LESSONS", "lesson", "check_parameters"]
+# Only check_parameters is used in the notebooks; the manifest is read as gdla_helpers.lessons.LESSONS.
+__all__ = ["check_parameters"]
 
 SEED_MAX = 2**63 - 1  # torch.manual_seed accepts any seed up to 2^64 − 1; we keep to int64
 

@@ -24,7 +24,7 @@ import gdla_helpers as gh
 
 pytestmark = [pytest.mark.portability, pytest.mark.slow]
 EMULATED_BUDGET_S = {"01": 180, "02": 360, "03": 540}  # two kernels at once, 2 cores
-LESSONS = [lesson.file for lesson in gh.LESSONS]
+LESSONS = [lesson.file for lesson in gh.lessons.LESSONS]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def emulated_runs(tmp_path_factory) -> dict[str, _kernels.Run]:
         pytest.skip(f"PORTABILITY STAGE SKIPPED: {cpu}")
     kernels = _kernels.write_emulated_kernelspec(Path(tmp_path_factory.mktemp("emulated")), qemu, cpu)
     # The slowest notebook first, so that the two workers finish at about the same time.
-    order = sorted(LESSONS, key=lambda f: -EMULATED_BUDGET_S[gh.lesson(f).number])
+    order = sorted(LESSONS, key=lambda f: -EMULATED_BUDGET_S[gh.lessons.lesson(f).number])
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(_kernels.execute, name, kernels_dir=kernels,
                                      kernel_name=_kernels.EMULATED_KERNEL, probe=True, timeout=1800)
@@ -44,7 +44,7 @@ def emulated_runs(tmp_path_factory) -> dict[str, _kernels.Run]:
         runs = {name: future.result() for name, future in futures.items()}
     print(f"\nportability stage: kernels emulated as {cpu} (host: {_kernels.host_vendor()}) with {qemu}")
     for name, run in runs.items():
-        budget = EMULATED_BUDGET_S[gh.lesson(name).number]
+        budget = EMULATED_BUDGET_S[gh.lessons.lesson(name).number]
         print(f"  {name:34s} {run.seconds:6.0f} s emulated (budget {budget} s), kernel exe {run.kernel_exe}")
     runs["_meta"] = (qemu, cpu)
     return runs
@@ -62,6 +62,6 @@ def test_notebook_runs_on_the_other_vendor(emulated_runs, name):
     assert run.probe and run.probe != native, (
         f"the float32 probe gave {run.probe!r} in the kernel and {native!r} natively: the kernel did not "
         f"compute as a {cpu} would")
-    budget = EMULATED_BUDGET_S[gh.lesson(name).number]
+    budget = EMULATED_BUDGET_S[gh.lessons.lesson(name).number]
     # Timings are reported above, not asserted; only a run three times over its budget (a hang) fails.
     assert run.seconds <= 3 * budget + 60, f"{name} took {run.seconds:.0f} s emulated (budget {budget} s)"

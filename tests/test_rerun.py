@@ -16,7 +16,7 @@ import gdla_helpers as gh
 pytestmark = [pytest.mark.slow]
 
 
-@pytest.mark.parametrize("name", [lesson.file for lesson in gh.LESSONS])
+@pytest.mark.parametrize("name", [lesson.file for lesson in gh.lessons.LESSONS])
 def test_every_cell_survives_a_second_run(name):
     run = _kernels.execute(name, twice=True)
     print(f"{name}: every cell twice in {run.seconds:.0f} s")

@@ -8,7 +8,7 @@ at once. The grid's coverage of every range declared in gdla_helpers.lessons is 
 new parameter or a widened range needs new rows here.
 
 Also here: the parameters cells are annotated so that ``papermill --help-notebook`` reads each
-parameter's name, type and default, and agree with the manifest (``gh.LESSONS``).
+parameter's name, type and default, and agree with the manifest (``gh.lessons.LESSONS``).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def _id(row) -> str:
     return number + ":" + (",".join(f"{k}={v}" for k, v in params.items()) or "defaults")
 
 
-def _numbers(p: gh.Parameter, params: dict) -> list[float]:
+def _numbers(p: gh.lessons.Parameter, params: dict) -> list[float]:
     """The numbers a row gives parameter p (both sides of a shape), defaults filled in, exactly."""
     value = params.get(p.name, p.default)
     values = value if p.kind == "shape" and isinstance(value, (list, tuple)) else [value]
@@ -134,7 +134,7 @@ def _numbers(p: gh.Parameter, params: dict) -> list[float]:
     return found
 
 
-@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+@pytest.mark.parametrize("lesson", gh.lessons.LESSONS, ids=lambda lesson: lesson.number)
 def test_grid_covers_every_range(lesson):
     inside = [params for number, params in INSIDE if number == lesson.number]
     outside = [params for number, params in OUTSIDE if number == lesson.number]
@@ -160,7 +160,7 @@ def test_inside_rows_pass_the_check_and_outside_rows_do_not():
     # The same rule as the notebooks' check cell, without a kernel: a fast first line of defence.
     for rows, inside in ((INSIDE, True), (OUTSIDE, False)):
         for number, params in rows:
-            values = gh.lesson(number).defaults | params
+            values = gh.lessons.lesson(number).defaults | params
             try:
                 gh.check_parameters(number, **values)
                 ok = True
@@ -171,14 +171,14 @@ def test_inside_rows_pass_the_check_and_outside_rows_do_not():
 
 # --- papermill's view of the parameters cells ------------------------------------------------------
 
-def _parameters_cell(lesson: gh.Lesson):
+def _parameters_cell(lesson: gh.lessons.Lesson):
     nb = nbformat.read(NOTEBOOKS / lesson.file, as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1, f"{lesson.file}: exactly one cell tagged 'parameters'"
     return nb, nb.cells.index(cells[0]), cells[0]
 
 
-@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+@pytest.mark.parametrize("lesson", gh.lessons.LESSONS, ids=lambda lesson: lesson.number)
 def test_parameters_cell_matches_the_manifest(lesson):
     nb, index, cell = _parameters_cell(lesson)
     declared = {}
@@ -190,7 +190,7 @@ def test_parameters_cell_matches_the_manifest(lesson):
                               line.split("#", 1)[1].strip() if "#" in line else "")
     assert list(declared) == [p.name for p in lesson.parameters], (
         f"{lesson.file}: the parameters cell declares {list(declared)} (annotated as `name: type = value`), "
-        f"gh.LESSONS says {[p.name for p in lesson.parameters]}")
+        f"gh.lessons.LESSONS says {[p.name for p in lesson.parameters]}")
     types = {"int": "int", "float": "float", "choice": "str", "shape": "tuple"}
     for p in lesson.parameters:
         annotation, default, comment = declared[p.name]
@@ -203,7 +203,7 @@ def test_parameters_cell_matches_the_manifest(lesson):
         f"{lesson.file}: the cell after the parameters starts with the parameters' check")
 
 
-@pytest.mark.parametrize("lesson", gh.LESSONS, ids=lambda lesson: lesson.number)
+@pytest.mark.parametrize("lesson", gh.lessons.LESSONS, ids=lambda lesson: lesson.number)
 def test_papermill_reads_every_parameter(lesson):
     out = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(NOTEBOOKS / lesson.file)],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
@@ -219,7 +219,7 @@ def test_papermill_reads_every_parameter(lesson):
 
 def _papermill(row, out_dir: Path) -> tuple[tuple, int, nbformat.NotebookNode, float, str]:
     number, params = row
-    lesson = gh.lesson(number)
+    lesson = gh.lessons.lesson(number)
     out = out_dir / (_id(row).replace(":", "_").replace(",", "_").replace("=", "-")[:120] + ".ipynb")
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS / lesson.file), str(out),
