@@ -42,6 +42,25 @@ def repository_url() -> str:
     return meta["project"]["urls"]["Repository"].rstrip("/")
 
 
+HUB_PLACEHOLDER = "<your-hub>"
+
+
+def nbgitpuller_link(hub: str = HUB_PLACEHOLDER, repo: str | None = None, branch: str = "main",
+                     notebook: str | None = None) -> str:
+    """The nbgitpuller link that puts the course into a student's home on a JupyterHub.
+
+    Following it clones the repository (or pulls it again, keeping the student's edits) into
+    ~/REPO-NAME and opens the notebook in JupyterLab. hub: the hub's address ("https://hub.example.org").
+    """
+    from urllib.parse import quote
+
+    repo = repo or repository_url()
+    folder = repo.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    target = f"lab/tree/{folder}/notebooks/{notebook or ORDER[0]}"
+    return (f"{hub.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(repo, safe='')}"
+            f"&branch={quote(branch)}&urlpath={quote(target, safe='/')}")
+
+
 def title_of(name: str) -> str:
     """A notebook's title: its first Markdown heading, without the leading '#'."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)

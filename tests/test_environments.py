@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import lock  # noqa: E402
 
-RUNTIME = {"torch", "numpy", "pandas", "plotly", "nbformat", "jupyterlab", "ipykernel"}
+RUNTIME = {"torch", "numpy", "pandas", "plotly", "nbformat", "jupyterlab", "ipykernel", "nbgitpuller"}
 
 
 def _conda_pins(path: Path) -> dict[str, str]:
@@ -113,3 +113,24 @@ def test_supported_pythons_are_stated_once_and_tested():
     assert f'python: {json.dumps(classified)}'.replace('", "', '", "') in workflow.replace("'", '"')
     readme = (ROOT / "README.md").read_text()
     assert f"Python {' or '.join(classified)}" in readme.replace("**", "")
+
+
+def test_nbgitpuller_link_in_the_readme_is_generated():
+    import nbtools
+
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- nbgitpuller-link -->\n```text\n(.*)\n```\n<!-- /nbgitpuller-link -->", readme)
+    assert block, "the README's nbgitpuller block is missing"
+    assert block.group(1) == nbtools.nbgitpuller_link(), "regenerate it from nbtools.nbgitpuller_link()"
+    assert nbtools.repository_url().replace("https://", "").replace("/", "%2F") in block.group(1)
+
+
+def test_the_hub_we_test_matches_the_image_and_nbgitpuller_is_in_it():
+    import repo2docker
+
+    conda_lock = (Path(repo2docker.__file__).parent / "buildpacks" / "conda" /
+                  "environment.py-3.11-linux-64.lock").read_text()
+    image = re.search(r"/jupyterhub-singleuser-([0-9.]+)-", conda_lock).group(1)
+    assert lock.pins(ROOT / "requirements-dev.txt")["jupyterhub"] == image, (
+        f"the images repo2docker builds carry jupyterhub-singleuser {image}: test the same hub")
+    assert "nbgitpuller" in _binder_pins(), "nbgitpuller must be in the single-user image (binder/)"
