@@ -197,6 +197,7 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
                 page_a = pages["student-a"][1]
                 page_a.goto(link)
                 page_a.wait_for_url(re.compile(r".*/lab/tree/.*"), timeout=180_000)
+                page_a.wait_for_function("() => window.gdlaState()?.cells > 0", timeout=120_000)
                 page_a.screenshot(path=str(SHOTS / "student-a-3-pulled-again.png"))
                 home_a = homes["student-a"]
                 assert (home_a / "NEW_LESSON.md").exists(), "the new upstream file arrived"
