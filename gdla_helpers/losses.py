@@ -20,6 +20,7 @@ def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     _validate.tensor(prediction, "prediction")
     _validate.finite(_validate.tensor(target, "target"), "target")
     _validate.same_shape(prediction, target, "prediction and target")
+    _validate.same_dtype(prediction=prediction, target=target)
     return ((prediction - target) ** 2).mean()
 
 
@@ -33,6 +34,7 @@ def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
     _validate.tensor(approx, "approx")
     _validate.finite(_validate.tensor(exact, "exact"), "exact")
     _validate.same_shape(approx, exact, "approx and exact")
+    _validate.same_dtype(approx=approx, exact=exact)
     scale = torch.linalg.vector_norm(exact)
     if scale == 0:
         raise ValueError("exact is all zeros, so a relative error is undefined; compare norms instead")
@@ -57,8 +59,8 @@ def relative_residual(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> t
     _validate.square(M, "M", "The inverse needs a square matrix; use torch.linalg.pinv otherwise.")
     if X.shape != M.shape:
         raise ValueError(f"X must have M's shape {tuple(M.shape)}, got {tuple(X.shape)}")
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' (XM - I) or 'right' (MX - I), got {side!r}")
+    _validate.same_dtype(X=X, M=M)
+    _validate.choice(side, "side", ("left", "right"))
     product = X @ M if side == "left" else M @ X
     identity = identity_like(M)
     return torch.linalg.matrix_norm(product - identity) / torch.linalg.matrix_norm(identity)

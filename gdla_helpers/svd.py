@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass
 from importlib import resources
 
 import torch
 
 from . import _validate
-from .gd import minimize
+from .matrices import qf
+from .gd import SVDResult, _message, _status, minimize
 
 __all__ = [
     "SVDResult",
@@ -36,45 +36,6 @@ __all__ = [
     "low_rank",
     "load_source_baseline",
 ]
-
-
-@dataclass
-class SVDResult:
-    """What an SVD run returns: the factors M ≈ U·diag(S)·Vᵀ and how the run went.
-
-    Introduced in notebook 03, section "The source's recipe".
-
-    Fields: U (m×k), S (k singular values, descending), V (n×k); losses: the curve the method
-    minimises or drives to zero, one value per iteration (see each method); iterations; converged;
-    diverged; message: one plain sentence; seconds: wall time; name: a label for plots.
-    """
-
-    U: torch.Tensor
-    S: torch.Tensor
-    V: torch.Tensor
-    losses: list[float]
-    iterations: int
-    converged: bool
-    diverged: bool
-    message: str
-    seconds: float
-    name: str | None = None
-
-
-def _int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}")
-    return value
-
-
-def _positive(value, name: str, *, below_one: bool = False, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise TypeError(f"{name} must be a finite number, got {value!r}")
-    low_ok = value >= 0 if allow_zero else value > 0
-    if not low_ok or (below_one and value >= 1):
-        rng = "[0, 1)" if below_one else ("a number >= 0" if allow_zero else "a number > 0")
-        raise ValueError(f"{name} must be {rng}, got {value!r}")
-    return float(value)
 
 
 def _matrix(M) -> torch.Tensor:
@@ -101,8 +62,7 @@ def source_matrices(dtype: torch.dtype = torch.float64) -> dict[str, torch.Tenso
     rand(3,4).T seed 317, rand(4,3) seed 317 (float32 draws, so the numbers are the source's;
     the global random state is untouched). Parameters: dtype: a floating-point dtype.
     """
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point torch.dtype such as torch.float64, got {dtype!r}")
+    _validate.dtype(dtype)
     out = {}
     for name, (seed, shape, transpose) in SOURCE_MATRICES.items():
         A = torch.rand(*shape, generator=torch.Generator().manual_seed(seed)).to(dtype)
@@ -119,7 +79,13 @@ def source_svd_loss(U: torch.Tensor, d: torch.Tensor, V: torch.Tensor, M: torch.
     Parameters: U (m×n), d (n), V (n×n): the parameters; M (m×n): the matrix to decompose.
     Squaring d keeps the singular values d² non-negative.
     """
-    n = d.shape[0]
+    M = _matrix(M)
+    U, d, V = _validate.tensor(U, "U", ndim=2), _validate.tensor(d, "d", ndim=1), _validate.tensor(V, "V", ndim=2)
+    _validate.same_dtype(U=U, d=d, V=V, M=M)
+    m, n = M.shape
+    if U.shape != (m, n) or d.shape != (n,) or V.shape != (n, n):
+        raise ValueError(f"for an {m}×{n} M, U must be {m}×{n}, d have {n} entries and V be {n}×{n}, got U "
+                         f"{tuple(U.shape)}, d {tuple(d.shape)}, V {tuple(V.shape)}")
     eye = torch.eye(n, dtype=M.dtype, device=M.device)
     S = torch.diag(d * d)
     return (((U @ S @ V.T - M) ** 2).mean() + ((U.T @ U - eye) ** 2).mean() / 100
@@ -133,6 +99,10 @@ def sort_svd(U: torch.Tensor, s: torch.Tensor, V: torch.Tensor):
 
     Parameters: U (m×k), s (k), V (n×k). Returns (U, s, V) sorted.
     """
+    U, s, V = _validate.tensor(U, "U", ndim=2), _validate.tensor(s, "s", ndim=1), _validate.tensor(V, "V", ndim=2)
+    if U.shape[1] != s.shape[0] or V.shape[1] != s.shape[0]:
+        raise ValueError(f"U, s, V must be m×k, k and n×k (V, not Vᵀ), got {tuple(U.shape)}, {tuple(s.shape)} "
+                         f"and {tuple(V.shape)}")
     order = torch.argsort(s, descending=True)
     return U[:, order], s[order], V[:, order]
 
@@ -162,40 +132,45 @@ def source_svd(
     lr (default 0.9 for momentum, 1e-3 for Adam); momentum; weight_decay (Adam only); seed.
     """
     M = _matrix(M)
-    if optimizer not in ("momentum", "adam"):
-        raise ValueError(f"optimizer must be 'momentum' or 'adam', got {optimizer!r}")
-    steps = _int(steps, "steps", 0)
-    _int(seed, "seed", 0)
-    lr = _positive(0.9 if lr is None and optimizer == "momentum" else 1e-3 if lr is None else lr, "lr")
+    _validate.choice(optimizer, "optimizer", ("momentum", "adam"))
+    steps = _validate.count(steps, "steps")
+    seed = _validate.seed(seed)
+    lr = _validate.positive(0.9 if lr is None and optimizer == "momentum" else 1e-3 if lr is None else lr, "lr")
     m, n = M.shape
     g = torch.Generator().manual_seed(seed)  # the source's start: float32 draws, then M's dtype
     U, d, V = (torch.rand(*shape, generator=g).to(M.dtype).to(M.device).requires_grad_()
                for shape in ((m, n), (n,), (n, n)))
     name = f"source, {optimizer}"
     if optimizer == "momentum":
-        momentum = _positive(momentum, "momentum", below_one=True, allow_zero=True)
+        momentum = _validate.fraction(momentum, "momentum")
         run = minimize(lambda: source_svd_loss(U, d, V, M), [U, d, V], lr=lr, momentum=momentum,
                        max_iter=steps, name=name, on_divergence="return")
-        losses, k, diverged, message, seconds = (run.losses, run.iterations, run.diverged,
-                                                 run.message, run.seconds)
+        losses, k, status, message, seconds = (run.losses, run.iterations, "diverged" if run.diverged else "cap",
+                                               run.message, run.seconds)
     else:
-        weight_decay = _positive(weight_decay, "weight_decay", allow_zero=True)
+        weight_decay = _validate.number(weight_decay, "weight_decay", low=0.0)
         opt = torch.optim.Adam([U, d, V], lr=lr, weight_decay=weight_decay)
         losses = []
         start = time.perf_counter()
-        for _ in range(steps):
+        k = 0
+        while True:
             opt.zero_grad()
             loss = source_svd_loss(U, d, V, M)
             losses.append(float(loss.detach()))
+            status = _status(losses[-1], k, None, steps, first=losses[0])
+            if status is not None:
+                break
             loss.backward()
             opt.step()
-        losses.append(float(source_svd_loss(U, d, V, M).detach()))
+            k += 1
         seconds = time.perf_counter() - start
-        k = steps
-        diverged = not math.isfinite(losses[-1])
-        message = f"ran all {steps} steps (final loss {losses[-1]:.3g}; the source has no stopping rule)"
+        message = _message(status, k=k, tol=None, max_iter=steps, values=losses, what="loss",
+                           advice=f"lower lr (now {lr:g})")
+        if status != "diverged":
+            message = f"ran all {steps} steps (final loss {losses[-1]:.3g}; the source has no stopping rule)"
     Uo, s, Vo = sort_svd(U.detach(), (d * d).detach(), V.detach())
-    return SVDResult(Uo, s, Vo, losses, k, False, diverged, message, seconds, name)
+    return SVDResult(losses=losses, metrics=losses, iterations=k, converged=False, diverged=status == "diverged",
+                     message=message, seconds=seconds, name=name, U=Uo, S=s, V=Vo)
 
 
 # --- a hybrid that works: factorise by gradient descent, then tidy up ----------------------------
@@ -205,14 +180,6 @@ def _init(shape, scale: torch.Tensor, generator, M: torch.Tensor) -> torch.Tenso
     """Small random start whose product P·Qᵀ is of M's order of magnitude."""
     x = torch.randn(*shape, generator=generator, dtype=M.dtype, device=M.device)
     return x * torch.sqrt(scale / shape[0]) / 20
-
-
-def _qr(A: torch.Tensor) -> torch.Tensor:
-    """The Q of a QR decomposition with a positive diagonal of R (a continuous choice of signs)."""
-    Q, R = torch.linalg.qr(A)
-    signs = torch.sign(torch.diagonal(R))
-    signs[signs == 0] = 1
-    return Q * signs
 
 
 def svd_factorize(
@@ -241,11 +208,11 @@ def svd_factorize(
     the start (a private generator; the global random state is untouched).
     """
     M = _matrix(M)
-    lr = _positive(0.4 if lr is None else lr, "lr")
-    momentum = _positive(momentum, "momentum", below_one=True, allow_zero=True)
-    tol = _positive(tol, "tol")
-    max_iter = _int(max_iter, "max_iter", 0)
-    _int(seed, "seed", 0)
+    lr = _validate.positive(0.4 if lr is None else lr, "lr")
+    momentum = _validate.fraction(momentum, "momentum")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    seed = _validate.seed(seed)
     scale = torch.linalg.matrix_norm(M)
     if scale == 0:
         raise ValueError("M is all zeros: its SVD is trivial (all singular values 0); nothing to learn")
@@ -257,20 +224,14 @@ def svd_factorize(
     step = lr / scale
     losses: list[float] = []
     previous = math.inf
-    converged = diverged = False
     start = time.perf_counter()
     it = 0
     while True:
         R = P @ Q.T - M
         r = float(torch.linalg.matrix_norm(R) / scale)
         losses.append(r)
-        if not math.isfinite(r) or r > 1e6:
-            diverged = True
-            break
-        if r <= tol:
-            converged = True
-            break
-        if it == max_iter:
+        status = _status(r, it, tol, max_iter, first=losses[0])
+        if status is not None:
             break
         if r > previous:  # momentum overshot: restart it from rest
             vP.zero_()
@@ -282,24 +243,21 @@ def svd_factorize(
         P = P - step * (gP + momentum * vP)  # Nesterov's variant (notebook 02): look one step ahead
         Q = Q - step * (gQ + momentum * vQ)
         it += 1
-    if diverged:
-        message = f"diverged at iteration {it}: lower lr (now {lr:g}, in units of 1/‖M‖_F)"
-        U = torch.full((m, k), math.nan, dtype=M.dtype, device=M.device)
-        return SVDResult(U, torch.full((k,), math.nan, dtype=M.dtype, device=M.device),
-                         torch.full((n, k), math.nan, dtype=M.dtype, device=M.device), losses, it,
-                         False, True, message, time.perf_counter() - start, "factorise (hybrid)")
-    # Phase 2: tidy up the factors into an exact SVD (QR and a k×k SVD: not gradient descent).
-    QP, RP = torch.linalg.qr(P)
-    QQ, RQ = torch.linalg.qr(Q)
-    u, S, wh = torch.linalg.svd(RP @ RQ.T)
-    U, V = QP @ u, QQ @ wh.mT
-    seconds = time.perf_counter() - start
-    if converged:
-        message = f"converged: relative residual {losses[-1]:.1e} <= {tol:g} in {it} iterations"
+    message = _message(status, k=it, tol=tol, max_iter=max_iter, values=losses, what="relative residual",
+                       advice=f"lower lr (now {lr:g}, in units of 1/‖M‖_F)" if status == "diverged" else
+                       "a nearly singular M (σ_min/σ_max tiny) is slow: raise max_iter")
+    if status == "diverged":
+        nan = math.nan
+        U, S, V = (torch.full(shape, nan, dtype=M.dtype, device=M.device) for shape in ((m, k), (k,), (n, k)))
     else:
-        message = (f"not converged: hit the cap of {max_iter} iterations "
-                   f"(relative residual {losses[-1]:.1e}, tol {tol:g})")
-    return SVDResult(U, S, V, losses, it, converged, False, message, seconds, "factorise (hybrid)")
+        # Phase 2: tidy up the factors into an exact SVD (QR and a k×k SVD: not gradient descent).
+        QP, RP = torch.linalg.qr(P)
+        QQ, RQ = torch.linalg.qr(Q)
+        u, S, wh = torch.linalg.svd(RP @ RQ.T)
+        U, V = QP @ u, QQ @ wh.mT
+    return SVDResult(losses=losses, metrics=losses, iterations=it, converged=status == "converged",
+                     diverged=status == "diverged", message=message, seconds=time.perf_counter() - start,
+                     name="factorise (hybrid)", U=U, S=S, V=V)
 
 
 # --- a pure gradient method: ascent over orthonormal U, V -----------------------------------------
@@ -332,25 +290,24 @@ def svd_ascent(
     tol; max_iter: the cap on iterations; seed: for the random orthonormal start.
     """
     M = _matrix(M)
-    lr = _positive(1.0 if lr is None else lr, "lr")
-    momentum = _positive(momentum, "momentum", below_one=True, allow_zero=True)
-    tol = _positive(tol, "tol")
-    max_iter = _int(max_iter, "max_iter", 0)
-    _int(seed, "seed", 0)
+    lr = _validate.positive(1.0 if lr is None else lr, "lr")
+    momentum = _validate.fraction(momentum, "momentum")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    seed = _validate.seed(seed)
     norm = torch.linalg.matrix_norm(M)
     if norm == 0:
         raise ValueError("M is all zeros: its SVD is trivial (all singular values 0); nothing to learn")
-    scale = norm if scale is None else _positive(scale, "scale")
+    scale = norm if scale is None else _validate.positive(scale, "scale")
     m, n = M.shape
     k = min(m, n)
     g = torch.Generator(device=M.device).manual_seed(seed)
-    U = _qr(torch.randn(m, k, generator=g, dtype=M.dtype, device=M.device))
-    V = _qr(torch.randn(n, k, generator=g, dtype=M.dtype, device=M.device))
+    U = qf(torch.randn(m, k, generator=g, dtype=M.dtype, device=M.device))
+    V = qf(torch.randn(n, k, generator=g, dtype=M.dtype, device=M.device))
     N = torch.arange(k, 0, -1, dtype=M.dtype, device=M.device) / k  # distinct weights fix the order
     vU, vV = torch.zeros_like(U), torch.zeros_like(V)
     step = lr / scale
     losses: list[float] = []
-    converged = diverged = False
     start = time.perf_counter()
     it = 0
     while True:
@@ -360,32 +317,25 @@ def svd_ascent(
         rV = GV - V @ ((AV + AV.T) / 2)
         gnorm = float((torch.linalg.matrix_norm(rU) + torch.linalg.matrix_norm(rV)) / norm)
         losses.append(gnorm)
-        if not math.isfinite(gnorm):
-            diverged = True
-            break
-        if gnorm <= tol:
-            converged = True
-            break
-        if it == max_iter:
+        status = _status(gnorm, it, tol, max_iter, first=losses[0])
+        if status is not None:
             break
         vU.mul_(momentum).add_(rU)
         vV.mul_(momentum).add_(rV)
-        U = _qr(U + step * vU)               # ascent step, then retract onto orthonormal columns
-        V = _qr(V + step * vV)
+        U = qf(U + step * vU)               # ascent step, then retract onto orthonormal columns
+        V = qf(V + step * vV)
         it += 1
     seconds = time.perf_counter() - start
     S = torch.diagonal(U.T @ M @ V).clone()
     signs = torch.where(S < 0, -1.0, 1.0).to(M.dtype)
     U, S = U * signs, S * signs
     U, S, V = sort_svd(U, S, V)
-    if diverged:
-        message = f"diverged at iteration {it}: lower lr (now {lr:g}, in units of 1/‖M‖_F)"
-    elif converged:
-        message = f"converged: relative gradient norm {losses[-1]:.1e} <= {tol:g} in {it} iterations"
-    else:
-        message = (f"not converged: hit the cap of {max_iter} iterations (relative gradient norm "
-                   f"{losses[-1]:.1e}, tol {tol:g}); close singular values make this method slow")
-    return SVDResult(U, S, V, losses, it, converged, diverged, message, seconds, "ascent (pure)")
+    message = _message(status, k=it, tol=tol, max_iter=max_iter, values=losses, what="relative gradient norm",
+                       advice=f"lower lr (now {lr:g}, in units of 1/‖M‖_F)" if status == "diverged" else
+                       "close singular values make this method slow")
+    return SVDResult(losses=losses, metrics=losses, iterations=it, converged=status == "converged",
+                     diverged=status == "diverged", message=message, seconds=seconds, name="ascent (pure)",
+                     U=U, S=S, V=V)
 
 
 # --- measuring and comparing ---------------------------------------------------------------------
@@ -405,7 +355,12 @@ def _factors(U, S, V, M):
         )
     if k != min(m, n):
         raise ValueError(f"expected min(m, n) = {min(m, n)} singular values, got {k}")
-    return U, S, V, M
+    _validate.same_dtype(U=U, S=S, V=V, M=M)
+    return U.detach(), S.detach(), V.detach(), M.detach()
+
+
+def _all_finite(*tensors) -> bool:
+    return all(bool(torch.isfinite(t).all()) for t in tensors)
 
 
 def svd_errors(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, M: torch.Tensor) -> dict[str, float]:
@@ -422,6 +377,8 @@ def svd_errors(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, M: torch.Tenso
     Parameters: U (m×k), S (k), V (n×k) with k = min(m, n); M (m×n).
     """
     U, S, V, M = _factors(U, S, V, M)
+    if not _all_finite(U, S, V):  # NaN factors give NaN errors, never a silent pass
+        return dict.fromkeys(("singular_values", "orthonormality_U", "orthonormality_V", "reconstruction"), math.nan)
     sigma = torch.linalg.svdvals(M)
     if sigma[0] == 0:
         raise ValueError("M is all zeros: relative singular-value errors are undefined")
@@ -462,7 +419,11 @@ def compare_svd(
     which two singular values count as equal.
     """
     U, S, V, M = _factors(U, S, V, M)
-    rtol = _positive(rtol, "rtol")
+    rtol = _validate.positive(rtol, "rtol")
+    if not _all_finite(U, S, V):  # a broken SVD never passes: every error is NaN
+        nan = math.nan
+        return {"singular_values": nan, "vectors": nan, "subspaces": nan, "null": nan, "flipped": [], "groups": [],
+                "worst": nan}
     U, S, V = sort_svd(U, S, V)
     Ur, Sr, Vrh = torch.linalg.svd(M, full_matrices=False)
     Vr = Vrh.mT
@@ -512,12 +473,17 @@ def low_rank(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, rank: int) -> to
 
     Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
 
-    Parameters: U (m×k), S (k, descending), V (n×k); rank: 0 <= rank <= k.
+    Parameters: U (m×k), S (k singular values >= 0, in any order: they are sorted first), V (n×k);
+    rank: 0 <= rank <= k.
     """
-    U = _validate.tensor(U, "U", ndim=2)
-    S = _validate.tensor(S, "S", ndim=1)
-    V = _validate.tensor(V, "V", ndim=2)
-    rank = _int(rank, "rank", 0)
+    U, S, V = sort_svd(U, S, V)  # the best rank-r part keeps the r LARGEST singular values
+    _validate.same_dtype(U=U, S=S, V=V)
+    for t, name in ((U, "U"), (S, "S"), (V, "V")):
+        _validate.finite(t, name)
+    if bool((S < 0).any()):
+        raise ValueError(f"S must hold singular values >= 0, got a smallest one of {S.min().item():.3g}; flip the "
+                         f"sign of that column of U instead")
+    rank = _validate.count(rank, "rank")
     if rank > S.shape[0]:
         raise ValueError(f"rank must be at most the number of singular values, {S.shape[0]}, got {rank}")
     return (U[:, :rank] * S[:rank]) @ V[:, :rank].T
