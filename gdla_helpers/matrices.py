@@ -67,7 +67,8 @@ def matrix_with_singular_values(
             raise TypeError(f"shape must be a pair (m, n), got {shape!r}")
         m, n = (_validate.count(shape[0], "shape[0]", 1), _validate.count(shape[1], "shape[1]", 1))
     if min(m, n) != k:
-        raise ValueError(f"a {m}×{n} matrix has min(m, n) = {min(m, n)} singular values, got {k}")
+        raise ValueError(f"shape = {(m, n)} needs min(m, n) = {min(m, n)} singular values, but singular_values "
+                         f"has {k}; pass {min(m, n)} values or change shape")
     dtype = _validate.dtype(dtype)
     g = _generator(seed)
     U = random_orthogonal(m, generator=g)[:, :k]

@@ -68,7 +68,7 @@ def _grid(M, name: str) -> np.ndarray:
 def _as_runs(histories) -> dict[str, np.ndarray]:
     """Normalise one run or several runs into {name: losses}."""
     if hasattr(histories, "losses"):  # a run's history object
-        return {getattr(histories, "name", None) or "loss": _floats(histories.losses, "losses")}
+        return {getattr(histories, "name", None) or "loss": _floats(histories.losses, "histories.losses")}
     if isinstance(histories, Mapping):
         if not histories:
             raise ValueError("histories is empty: pass {'name': losses, ...}")
@@ -78,7 +78,10 @@ def _as_runs(histories) -> dict[str, np.ndarray]:
             runs[str(name)] = _floats(run, f"histories[{name!r}]")
         return runs
     if isinstance(histories, (torch.Tensor, np.ndarray, Sequence)):
-        return {"loss": _floats(histories, "losses")}
+        return {"loss": _floats(histories, "histories")}
+    if isinstance(histories, str):
+        raise TypeError(f"histories must be a sequence of losses, a dict {{name: losses}} or a run's history, "
+                        f"got the string {histories!r}")
     raise TypeError(
         "histories must be a sequence of losses, a dict {name: losses} or a run's history, "
         f"got {type(histories).__name__}"

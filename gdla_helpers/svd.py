@@ -39,7 +39,7 @@ __all__ = [
 
 
 def _matrix(M) -> torch.Tensor:
-    return _validate.matrix(M, "M")
+    return _validate.matrix(M, "M").detach()
 
 
 # --- the source's formulation ---------------------------------------------------------------------
@@ -476,6 +476,7 @@ def low_rank(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, rank: int) -> to
     Parameters: U (m×k), S (k singular values >= 0, in any order: they are sorted first), V (n×k);
     rank: 0 <= rank <= k.
     """
+    U, S, V = _validate.tensor(U, "U", ndim=2), _validate.tensor(S, "S", ndim=1), _validate.tensor(V, "V", ndim=2)
     U, S, V = sort_svd(U, S, V)  # the best rank-r part keeps the r LARGEST singular values
     _validate.same_dtype(U=U, S=S, V=V)
     for t, name in ((U, "U"), (S, "S"), (V, "V")):
