@@ -355,7 +355,7 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
       {"s": {"2-D": (torch.ones(3, 3, dtype=torch.float64), ValueError), "list": (S.tolist(), TypeError),
              "wrong length": (S[:2], ValueError)}})
     for name, f in (("svd_factorize", gh.svd_factorize), ("svd_ascent", gh.svd_ascent)):
-        R(name, lambda f=f, **kw: f(**kw), {"M": A, "max_iter": 100},
+        R(name, lambda f=f, **kw: f(**kw), {"M": A, "max_iter": 30},
           {"M": {**bad_matrices(square=False), "zero": (zero, ValueError), "singular": (singular, "reported")},
            "lr": numbers("positive", 0.4), "momentum": numbers("fraction", 0.5), "tol": numbers("positive", 1e-6),
            "max_iter": numbers("count", 50), "seed": numbers("count", 1)}, check=_honest)
