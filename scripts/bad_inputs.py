@@ -28,9 +28,10 @@ import math
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -38,6 +39,8 @@ import torch
 import gdla_helpers as gh
 
 PACKAGE = str(Path(gh.__file__).resolve().parent)
+VA, VB, W0 = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]), torch.tensor([1.0, -2.0])
+TOPICS = torch.tensor([0, 0, 1, 1])
 OUTCOMES = ("ok", "silent", "nan", "unclear", "wrong kind", "refused")
 
 
@@ -386,7 +389,7 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
          {"answer": {"floats (2.7, 3)": ((2.7, 3), False), "string": ("23", False), "tensor of shape (2, 3)":
                      (torch.ones(2, 3), True), "bools": ((True, 3), False)},
           "expected": {"string": ("(2, 3)", TypeError), "floats": ((2.5, 3), ValueError)}}),
-        ("check_dot_product", lambda answer, a=torch.tensor([1.0, 2.0]), b=torch.tensor([3.0, 4.0]):
+        ("check_dot_product", lambda answer, a=VA, b=VB:
          gh.check_dot_product(answer, a, b), {"answer": 11.0},
          {"answer": {"string": ("11", False), "NaN": (math.nan, False), "vector": (torch.tensor([3.0, 8.0]), False),
                      "NumPy scalar": (np.float64(11.0), True), "0-d tensor": (torch.tensor(11.0), True)},
@@ -396,11 +399,11 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
          {"answer": {"string": ("6", False), "list": ([6.0, 6.0], False), "NaN": (math.nan, False)},
           "x": {"NaN": (math.nan, ValueError), "string": ("3", TypeError), "NumPy scalar": (np.float32(3.0), True),
                 "0-d tensor": (torch.tensor(3.0), True)}, "f": {"string": ("x**2", TypeError)}}),
-        ("check_fresh_gradient", lambda answer, w=torch.tensor([1.0, -2.0]): gh.check_fresh_gradient(
+        ("check_fresh_gradient", lambda answer, w=W0: gh.check_fresh_gradient(
             answer, lambda t: (t**2).sum(), w), {"answer": torch.tensor([2.0, -4.0])},
          {"answer": {"wrong shape": (torch.ones(3), False), "string": ("g", False)},
           "w": {"list": ([1.0, -2.0], TypeError), "NaN": (torch.tensor([math.nan, 1.0]), ValueError)}}),
-        ("check_jacobian", lambda answer, x=torch.tensor([1.0, 2.0]): gh.check_jacobian(
+        ("check_jacobian", lambda answer, x=VA: gh.check_jacobian(
             answer, lambda t: t * 2, x), {"answer": 2 * torch.eye(2)},
          {"answer": {"wrong shape": (torch.ones(3), False), "string": ("J", False)},
           "x": {"2-D": (torch.ones(2, 2), ValueError), "NumPy": (np.ones(2), TypeError)}}),
@@ -433,7 +436,7 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
         ("check_top_singular_pair", lambda answer, M=Mi: gh.check_top_singular_pair(answer, M), {"answer": (U[:, 0], V[:, 0])},
          {"answer": {"one vector": (U[:, 0], False), "wrong length": ((U[:2, 0], V[:, 0]), False)},
           "M": {**given_matrices(square=False), "zero": (zero, ValueError)}}),
-        ("check_word_topics", lambda answer, word_topic=torch.tensor([0, 0, 1, 1]): gh.check_word_topics(
+        ("check_word_topics", lambda answer, word_topic=TOPICS: gh.check_word_topics(
             answer, word_topic), {"answer": [1, 1, 0, 0]},
          {"answer": {"floats": ([0.5, 0.7, 1.2, 1.9], False), "string": ("0011", False),
                      "float tensor": (torch.tensor([0.0, 0.0, 1.0, 1.0]), False), "wrong length": ([0, 1], False),
