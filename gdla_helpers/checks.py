@@ -44,7 +44,7 @@ def _not_attempted(name: str) -> bool:
 def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> bool:
     """Check a predicted shape (a tuple of ints, or a tensor whose shape is compared).
 
-    Introduced in notebook 01, section "Matrix products and their shapes".
+    Introduced in notebook 01, section "torch.matmul (alias @) and its shape rules".
 
     Parameters: answer: your prediction, e.g. (2, 3), or a tensor; expected: the right shape;
     name: what the exercise calls this shape.
@@ -205,7 +205,7 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
 def check_jacobian(answer, f, x: torch.Tensor) -> bool:
     """Check a hand-computed Jacobian matrix of f at x (rows: outputs, columns: inputs).
 
-    Introduced in notebook 01, section "backward(v) and the Jacobian".
+    Introduced in notebook 01, section "backward(v) is a vector–Jacobian product".
 
     Parameters: answer: your Jacobian (a tensor or nested list); f: the function (vector in,
     vector out); x: the point (a 1-D tensor).
@@ -520,7 +520,7 @@ def _labels(answer) -> list[int]:
 def check_word_topics(answer, word_topic: torch.Tensor) -> bool:
     """Check a grouping of words into topics against the planted one (labels may be permuted).
 
-    Introduced in notebook 03, section "Latent semantic analysis".
+    Introduced in notebook 03, section "Latent semantic analysis: finding the planted topics".
 
     Parameters: answer: one group label per word (list or 1-D tensor of ints); word_topic: the
     planted topic of each word (TopicData.word_topic).

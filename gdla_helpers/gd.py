@@ -304,7 +304,7 @@ def heavy_ball_params(L: float, mu: float) -> tuple[float, float]:
 def gd_rate(L: float, mu: float, lr: float | None = None) -> float:
     """The per-step error factor of plain gradient descent: max(|1 - lr·mu|, |1 - lr·L|).
 
-    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
+    Introduced in notebook 02, section "The best fixed step".
 
     Parameters: L, mu: largest and smallest curvature; lr: the step (default: the best one,
     2/(L+mu), giving (L-mu)/(L+mu) = (κ²-1)/(κ²+1) for the inverse, κ = cond(M)).
@@ -340,7 +340,7 @@ def predict_quadratic(
 ) -> tuple[int | None, torch.Tensor | None]:
     """Predict a run of minimize on a quadratic: (iterations to tol or None, metric per iterate).
 
-    Introduced in notebook 02, section "Predicting the iteration count".
+    Related to notebook 02, section "Predicting the iteration count" (the notebooks do not call it).
 
     On a quadratic the error splits into independent directions (Hessian eigenvectors); along
     direction j with curvature λ_j the error e follows the scalar recurrence of the loop:

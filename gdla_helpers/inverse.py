@@ -63,7 +63,7 @@ def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.
 def inverse_gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
     """The gradient of mse(X·M, I) in closed form: (2/n²)·(X·M − I)·Mᵀ.
 
-    Introduced in notebook 02, section "The first gradient, by hand".
+    Related to notebook 02, section "The first gradient, by hand" (the notebooks do not call it).
 
     Parameters: X: n×m guess; M: m×n matrix.
     """

@@ -12,7 +12,7 @@ __all__ = ["mse", "relative_error", "relative_residual", "identity_like"]
 def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error: the average of (prediction - target)² over all entries.
 
-    Introduced in notebook 02, section "The loss: how lost are we?".
+    Introduced in notebook 01, section "Trusting autograd: finite differences, gradcheck and precision".
 
     Parameters: prediction, target: floating-point tensors of the same shape. The target must be
     finite; a non-finite prediction gives a non-finite loss (that is how divergence shows up).
@@ -27,7 +27,7 @@ def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
     """‖approx - exact‖_F / ‖exact‖_F: how far approx is from exact, relative to exact's size.
 
-    Introduced in notebook 03, section "Inspecting the result".
+    Related to notebook 03, section "Inspecting the result" (the notebooks do not call it).
 
     Parameters: approx, exact: floating-point tensors of the same shape; exact finite and non-zero.
     """

@@ -23,7 +23,7 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
 def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> go.Figure:
     """Apply the course's look (palette, white background, titles) to fig and return it.
 
-    Introduced in notebook 01, section "Autograd on a vector function".
+    Introduced in notebook 03, section "The source's recipe".
     """
     fig.update_layout(
         title={"text": title},
@@ -98,7 +98,7 @@ def plot_losses(
 ) -> go.Figure:
     """Loss curves of one or several runs, on a log y axis by default.
 
-    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+    Related to notebook 02, section "Random matrix versus diagonal matrix" (the notebooks do not call it).
 
     Parameters: histories: a sequence of losses, a dict {run name: losses}, or a run's history
     (anything with a `.losses` attribute); title/xaxis_title/yaxis_title: labels; log_y: log axis.
@@ -136,7 +136,7 @@ def plot_matrix(
 ) -> go.Figure:
     """A heatmap of a matrix drawn the way it is printed: row 0 at the top.
 
-    Introduced in notebook 02, section "Watching X·M become the identity".
+    Introduced in notebook 01, section "A documents × words matrix with planted topics".
 
     Parameters: M: a 2-D tensor or array; title; colorscale (diverging by default, centred on
     zmid; pass zmid=None for an uncentred scale); annotate: write the values in the cells

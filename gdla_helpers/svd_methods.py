@@ -43,7 +43,7 @@ def svd_factorize(
 ) -> SVDResult:
     """SVD as a HYBRID: gradient descent with momentum on ½‖P·Qᵀ - M‖², then QR + a small SVD.
 
-    Introduced in notebook 03, section "A method that works: factorise, then tidy up".
+    Introduced in notebook 03, section "A method that works: factorise, then tidy up (a hybrid)".
 
     Phase 1 (gradient descent): P (m×k), Q (n×k), k = min(m, n), from a small seeded random start;
     gradients (P·Qᵀ - M)·Q and (P·Qᵀ - M)ᵀ·P, Nesterov momentum as in ``minimize(nesterov=True)``

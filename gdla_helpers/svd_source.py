@@ -36,7 +36,7 @@ SOURCE_MATRICES = {  # name: (seed, shape, transpose), as in the source's notebo
 def source_matrices(dtype: torch.dtype = torch.float64) -> dict[str, torch.Tensor]:
     """The source's five test matrices: torch.rand after torch.manual_seed(seed), cast to dtype.
 
-    Introduced in notebook 03, section "The source's recipe".
+    Introduced in notebook 03, section "The shapes of an SVD".
 
     Returns {name: matrix}: rand(5,4) seed 314, rand(4,4) seed 315, rand(7,4) seed 316,
     rand(3,4).T seed 317, rand(4,3) seed 317 (float32 draws, so the numbers are the source's;
