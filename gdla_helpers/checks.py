@@ -1,7 +1,18 @@
 """Exercise self-checks: each prints one short line and returns True or False.
 
 A blank answer (None or ...) prints "not attempted yet" and returns False without raising, so
-"Run All" never stops at an exercise the learner has not done yet.
+"Run All" never stops at an exercise the learner has not done yet. A wrong answer of any kind or
+shape (a string, a list, NaN, floats for labels) is judged False with a hint, never raised; the
+tensors the exercise itself passes in (M, X, U, S, V, ...) are checked by ``_validate`` like every
+helper's input and raise a clear TypeError/ValueError.
+
+Deliberately independent of the package's math: each check recomputes its expected value from
+torch primitives (``torch.linalg.svdvals``, ``pinv``, ``autograd``) in float64, and does not call
+``inverse_gradient``, ``inverse_curvature``, ``relative_residual`` or ``svd_errors``. A check is the
+oracle a learner's answer is compared with: if it reused the helper that computes the same
+formula, a bug in that helper would make the check approve the same wrong answer (and the unit
+tests of the helpers compare them with these independent formulas). The one exception is
+``check_iteration_prediction``, whose answer is a *measured* count: it runs ``inverse_gd``.
 """
 
 from __future__ import annotations
