@@ -50,6 +50,11 @@ def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.
     if side != "left" and M.shape[0] != M.shape[1]:
         raise ValueError(f"side={side!r} needs a square M, got shape {tuple(M.shape)}; use side='left' "
                          f"for a non-square M")
+    return _loss(X, M, side)
+
+
+def _loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
+    """inverse_loss without the checks (the loops check their input once, not at every step)."""
     if side == "left":
         product = X @ M
     elif side == "right":
@@ -67,7 +72,11 @@ def inverse_gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
 
     Parameters: X: n×m guess; M: m×n matrix.
     """
-    X, M = _pair(X, M)
+    return _gradient(*_pair(X, M))
+
+
+def _gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """inverse_gradient without the checks."""
     n = M.shape[1]
     return 2.0 / n**2 * (X @ M - torch.eye(n, dtype=M.dtype, device=M.device)) @ M.mT
 
@@ -221,16 +230,16 @@ def _solve(M, *, pseudo: bool, method, lr, momentum, tol, max_iter, X0, on_diver
         momentum = auto_momentum if momentum is None else momentum
     X = _start(X0, (M.shape[1], M.shape[0]), M)
     if pseudo:  # the metric: the gradient's norm relative to its value at the start
-        start = torch.linalg.matrix_norm(inverse_gradient(X.detach(), M)).item() or 1.0
+        start = torch.linalg.matrix_norm(_gradient(X.detach(), M)).item() or 1.0
 
         def metric(params):
-            return torch.linalg.matrix_norm(inverse_gradient(params[0].detach(), M)).item() / start
+            return torch.linalg.matrix_norm(_gradient(params[0].detach(), M)).item() / start
     else:
         metric = _residual_metric(M)
     hint = (f"For this M the largest curvature is L = 2σ_max²/n² = {L:.4g}, so the largest stable step is "
             f"2(1 + momentum)/L = {gd.largest_stable_lr(L, momentum):.4g}")
     history = gd.minimize(
-        lambda: inverse_loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
+        lambda: _loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
         tol=tol, max_iter=max_iter, metric=metric, name=f"pinv {method}" if pseudo else method,
         on_divergence=on_divergence, divergence_hint=hint,
     )

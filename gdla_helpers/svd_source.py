@@ -66,6 +66,12 @@ def source_svd_loss(U: torch.Tensor, d: torch.Tensor, V: torch.Tensor, M: torch.
     if U.shape != (m, n) or d.shape != (n,) or V.shape != (n, n):
         raise ValueError(f"for an {m}×{n} M, U must be {m}×{n}, d have {n} entries and V be {n}×{n}, got U "
                          f"{tuple(U.shape)}, d {tuple(d.shape)}, V {tuple(V.shape)}")
+    return _source_loss(U, d, V, M)
+
+
+def _source_loss(U, d, V, M) -> torch.Tensor:
+    """source_svd_loss without the checks (source_svd checks once, not at every step)."""
+    n = d.shape[0]
     eye = torch.eye(n, dtype=M.dtype, device=M.device)
     S = torch.diag(d * d)
     return (((U @ S @ V.T - M) ** 2).mean() + ((U.T @ U - eye) ** 2).mean() / 100
@@ -108,7 +114,7 @@ def source_svd(
     name = f"source, {optimizer}"
     if optimizer == "momentum":
         momentum = _validate.fraction(momentum, "momentum")
-        run = minimize(lambda: source_svd_loss(U, d, V, M), [U, d, V], lr=lr, momentum=momentum,
+        run = minimize(lambda: _source_loss(U, d, V, M), [U, d, V], lr=lr, momentum=momentum,
                        max_iter=steps, name=name, on_divergence="return")
         losses, k, status, message, seconds = (run.losses, run.iterations, "diverged" if run.diverged else "cap",
                                                run.message, run.seconds)
@@ -120,7 +126,7 @@ def source_svd(
         k = 0
         while True:
             opt.zero_grad()
-            loss = source_svd_loss(U, d, V, M)
+            loss = _source_loss(U, d, V, M)
             losses.append(float(loss.detach()))
             status = _status(losses[-1], k, None, steps, first=losses[0])
             if status is not None:
