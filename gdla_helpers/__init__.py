@@ -12,10 +12,27 @@ renderer changes, no network. Each module owns one idea:
 - ``data``: seeded example data (documents × words matrices with planted topics).
 - ``graph``: autograd's computation graph as plain data (``autograd_graph``).
 - ``lessons``: the list of lessons (files, titles, budgets) and their parameters' ranges.
-- ``svd``: the SVD by gradient descent (the source's recipe, a hybrid and a pure method) and fair comparisons.
+- ``svd``: the SVD by gradient descent, gathered from three modules by idea: ``svd_source`` (the
+  source's recipe and its shipped baseline), ``svd_methods`` (the hybrid and the pure method that
+  work) and ``svd_measures`` (the error measures and the fair comparison with torch.linalg.svd).
+- ``_validate``: the one way every helper checks its input (the rules are in its docstring).
 """
 
-from . import checks, data, gd, graph, inverse, lessons, losses, matrices, plotting, svd
+from . import (  # noqa: F401
+           checks,
+           data,
+           gd,
+           graph,
+           inverse,
+           lessons,
+           losses,
+           matrices,
+           plotting,
+           svd,
+           svd_measures,
+           svd_methods,
+           svd_source,
+)
 from .checks import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403

@@ -1,12 +1,27 @@
 """Exercise self-checks: each prints one short line and returns True or False.
 
 A blank answer (None or ...) prints "not attempted yet" and returns False without raising, so
-"Run All" never stops at an exercise the learner has not done yet.
+"Run All" never stops at an exercise the learner has not done yet. A wrong answer of any kind or
+shape (a string, a list, NaN, floats for labels) is judged False with a hint, never raised; the
+tensors the exercise itself passes in (M, X, U, S, V, ...) are checked by ``_validate`` like every
+helper's input and raise a clear TypeError/ValueError.
+
+Deliberately independent of the package's math: each check recomputes its expected value from
+torch primitives (``torch.linalg.svdvals``, ``pinv``, ``autograd``) in float64, and does not call
+``inverse_gradient``, ``inverse_curvature``, ``relative_residual`` or ``svd_errors``. A check is the
+oracle a learner's answer is compared with: if it reused the helper that computes the same
+formula, a bug in that helper would make the check approve the same wrong answer (and the unit
+tests of the helpers compare them with these independent formulas). The one exception is
+``check_iteration_prediction``, whose answer is a *measured* count: it runs ``inverse_gd``.
 """
 
 from __future__ import annotations
 
+import numbers
+
 import torch
+
+from . import _validate
 
 __all__ = ["check_shape", "check_dot_product", "check_derivative", "check_fresh_gradient",
            "check_jacobian",
@@ -40,22 +55,20 @@ def _not_attempted(name: str) -> bool:
 def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> bool:
     """Check a predicted shape (a tuple of ints, or a tensor whose shape is compared).
 
-    Introduced in notebook 01, section "Matrix products and their shapes".
+    Introduced in notebook 01, section "torch.matmul (alias @) and its shape rules".
 
     Parameters: answer: your prediction, e.g. (2, 3), or a tensor; expected: the right shape;
     name: what the exercise calls this shape.
     """
     if _blank(answer):
         return _not_attempted(name)
+    expected = _shape(expected, "expected")
     got = tuple(answer.shape) if isinstance(answer, torch.Tensor) else answer
     try:
-        if isinstance(got, str):
-            raise TypeError(got)
-        got = tuple(int(d) for d in got)
+        got = _shape(got, "answer")
     except (TypeError, ValueError):
         return _report(name, False, f"expected a tuple of ints like (2, 3), got {answer!r}.",
                        "a shape lists the size of each dimension: rows first, then columns.")
-    expected = tuple(expected)
     if got == expected:
         return _report(name, True, f"The shape is {expected}.")
     return _report(name, False, f"you predicted {got}, not the right shape.",
@@ -89,9 +102,30 @@ def _fmt(t: torch.Tensor) -> str:
 
 
 def _function(f, name: str):
-    if not callable(f):
-        raise TypeError(f"{name} must be a function (a callable), got {type(f).__name__}")
-    return f
+    return _validate.function(f, name)
+
+
+def _shape(value, name: str) -> tuple[int, ...]:
+    """A shape: a tuple/list/torch.Size of whole numbers >= 0 (2.7, "2", True are not sizes)."""
+    if isinstance(value, (str, bytes, torch.Tensor)) or not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name} must be a shape such as (2, 3), got {value!r}")
+    out = []
+    for d in value:
+        if isinstance(d, bool) or not isinstance(d, numbers.Integral) or int(d) < 0:
+            raise ValueError(f"{name} must hold whole numbers >= 0 such as (2, 3), got {value!r}")
+        out.append(int(d))
+    return tuple(out)
+
+
+def _given(t, name: str, *, ndim: int | None = None, square: bool = False) -> torch.Tensor:
+    """A tensor the exercise gives (not the learner's answer), checked, as a detached float64 copy.
+
+    The checks compare in float64 whatever the real dtype of the exercise (integers too).
+    """
+    t = _validate.finite(_validate.tensor(t, name, ndim=ndim, floating=False), name)
+    if square and t.shape[0] != t.shape[1]:
+        raise ValueError(f"{name} must be square, got shape {tuple(t.shape)}")
+    return t.detach().to(torch.float64)
 
 
 def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -102,14 +136,16 @@ def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> bool:
     Parameters: answer: your result (a number or a 0-d tensor); a, b: the two vectors.
     """
     name = "dot product"
+    a, b = _given(a, "a", ndim=1), _given(b, "b", ndim=1)
+    _validate.same_shape(a, b, "a and b")
     if _blank(answer):
         return _not_attempted(name)
-    expected = (a.to(torch.float64) * b.to(torch.float64)).sum()
+    expected = (a * b).sum()
     got = _as_float64(answer)
     if got is None or got.numel() == 0:
         return _report(name, False, f"expected a number, got {answer!r}.",
                        "multiply the vectors entry by entry, then add up the products.")
-    if got.shape == a.shape and _close(got, a.to(torch.float64) * b.to(torch.float64)):
+    if got.shape == a.shape and _close(got, a * b):
         return _report(name, False, "that is the vector of products, one per entry.",
                        "a dot product is a single number: add the products up with .sum().")
     if got.numel() == 1 and _close(got.reshape(()), expected):
@@ -128,9 +164,10 @@ def check_derivative(answer, f, x: float) -> bool:
     """
     name = "derivative"
     _function(f, "f")
+    x = _validate.number(x, "x")
     if _blank(answer):
         return _not_attempted(name)
-    point = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+    point = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     value = f(point)
     (expected,) = torch.autograd.grad(value, point)
     got = _as_float64(answer)
@@ -159,7 +196,7 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
     _function(loss_fn, "loss_fn")
     if _blank(answer):
         return _not_attempted(name)
-    point = w.detach().to(torch.float64).requires_grad_()
+    point = _given(w, "w").requires_grad_()
     (expected,) = torch.autograd.grad(loss_fn(point), point)
     got = _as_float64(answer)
     if got is None or got.shape != expected.shape:
@@ -179,7 +216,7 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
 def check_jacobian(answer, f, x: torch.Tensor) -> bool:
     """Check a hand-computed Jacobian matrix of f at x (rows: outputs, columns: inputs).
 
-    Introduced in notebook 01, section "backward(v) and the Jacobian".
+    Introduced in notebook 01, section "backward(v) is a vector–Jacobian product".
 
     Parameters: answer: your Jacobian (a tensor or nested list); f: the function (vector in,
     vector out); x: the point (a 1-D tensor).
@@ -188,7 +225,7 @@ def check_jacobian(answer, f, x: torch.Tensor) -> bool:
     _function(f, "f")
     if _blank(answer):
         return _not_attempted(name)
-    expected = torch.autograd.functional.jacobian(f, x.detach().to(torch.float64))
+    expected = torch.autograd.functional.jacobian(f, _given(x, "x", ndim=1))
     got = _as_float64(answer)
     if got is None:
         return _report(name, False, f"expected a matrix of numbers, got {answer!r}.",
@@ -238,12 +275,12 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
     Parameters: answer: your gradient (an n×n tensor); X, M: the point and the square matrix;
     side: which loss, "left" (X·M) or "right" (M·X).
     """
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    _validate.choice(side, "side", ("left", "right"))
     name = f"gradient of mse({'X·M' if side == 'left' else 'M·X'}, I)"
+    X64, M64 = _given(X, "X", ndim=2, square=True), _given(M, "M", ndim=2, square=True)
+    _validate.same_shape(X64, M64, "X and M")
     if _blank(answer):
         return _not_attempted(name)
-    X64, M64 = X.detach().to(torch.float64), M.detach().to(torch.float64)
     n = M64.shape[1]
     identity = torch.eye(n, dtype=torch.float64)
     raw = (X64 @ M64 - identity) @ M64.T if side == "left" else M64.T @ (M64 @ X64 - identity)
@@ -274,13 +311,14 @@ def check_largest_stable_lr(answer, M: torch.Tensor) -> bool:
     Parameters: answer: your learning rate (a number); M: the matrix.
     """
     name = "largest stable learning rate"
+    M64 = _validate.nonzero(_given(M, "M", ndim=2), "M", "every step is stable for a zero matrix")
     if _blank(answer):
         return _not_attempted(name)
     got, failed = _number_answer(answer, name)
     if got is None:
         return failed
-    s = torch.linalg.svdvals(M.detach().to(torch.float64))
-    n = M.shape[1]
+    s = torch.linalg.svdvals(M64)
+    n = M64.shape[1]
     L, mu = 2 * s[0].item() ** 2 / n**2, 2 * s[-1].item() ** 2 / n**2
     expected = 2.0 / L
     if abs(got - expected) <= 1e-3 * expected:
@@ -307,12 +345,15 @@ def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: flo
     from .inverse import inverse_gd
 
     name = "iteration count prediction"
+    M64 = _given(M, "M", ndim=2, square=True)
+    lr, momentum = _validate.positive(lr, "lr"), _validate.fraction(momentum, "momentum")
+    tol = _validate.positive(tol, "tol")
     if _blank(answer):
         return _not_attempted(name)
     got, failed = _number_answer(answer, name)
     if got is None:
         return failed
-    _, history = inverse_gd(M.detach().to(torch.float64), lr=lr, momentum=momentum, tol=tol,
+    _, history = inverse_gd(M64, lr=lr, momentum=momentum, tol=tol,
                             max_iter=200_000, on_divergence="return")
     if not history.converged:
         return _report(name, False, f"the run did not converge ({history.message}).",
@@ -333,9 +374,10 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
     Parameters: answer: your X (n×n); M: the square matrix; tol: the tolerance.
     """
     name = "approximate inverse"
+    M64 = _given(M, "M", ndim=2, square=True)
+    tol = _validate.positive(tol, "tol")
     if _blank(answer):
         return _not_attempted(name)
-    M64 = M.detach().to(torch.float64)
     got, failed = _matrix_answer(answer, name, tuple(M64.T.shape))
     if got is None:
         return failed
@@ -355,9 +397,10 @@ def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
     Parameters: answer: your X (n×m for an m×n M); M: the matrix; atol: allowed entry error.
     """
     name = "pseudo-inverse"
+    M64 = _given(M, "M", ndim=2)
+    atol = _validate.positive(atol, "atol")
     if _blank(answer):
         return _not_attempted(name)
-    M64 = M.detach().to(torch.float64)
     expected = torch.linalg.pinv(M64)
     got, failed = _matrix_answer(answer, name, tuple(expected.shape))
     if got is None:
@@ -383,9 +426,12 @@ def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.
     Parameters: answer: your matrix; U (m×k), S (k), V (n×k): the factors.
     """
     name = "reconstruction"
+    U64, S64, V64 = _given(U, "U", ndim=2), _given(S, "S", ndim=1), _given(V, "V", ndim=2)
+    if U64.shape[1] != S64.shape[0] or V64.shape[1] != S64.shape[0]:
+        raise ValueError(f"U, S, V must be m×k, k and n×k (V, not Vᵀ), got {tuple(U64.shape)}, "
+                         f"{tuple(S64.shape)} and {tuple(V64.shape)}")
     if _blank(answer):
         return _not_attempted(name)
-    U64, S64, V64 = (t.detach().to(torch.float64) for t in (U, S, V))
     expected = (U64 * S64) @ V64.T
     got, failed = _matrix_answer(answer, name, tuple(expected.shape))
     if got is None:
@@ -406,12 +452,17 @@ def check_rank_k_error(answer, M: torch.Tensor, k: int) -> bool:
     Parameters: answer: your number; M: the matrix; k: the rank.
     """
     name = "rank-k error"
+    M64 = _given(M, "M", ndim=2)
+    k = _validate.count(k, "k")
+    if k > min(M64.shape):
+        raise ValueError(f"k must be at most min(m, n) = {min(M64.shape)} for a {M64.shape[0]}×{M64.shape[1]} M, "
+                         f"got {k}")
     if _blank(answer):
         return _not_attempted(name)
     got, failed = _number_answer(answer, name)
     if got is None:
         return failed
-    sigma = torch.linalg.svdvals(M.detach().to(torch.float64))
+    sigma = torch.linalg.svdvals(M64)
     expected = float(torch.sqrt((sigma[k:] ** 2).sum()))
     if abs(got - expected) <= 1e-8 * max(1.0, float(sigma[0])):
         return _report(name, True, f"‖M − M_{k}‖_F = {expected:.6g}, the root of the tail's squares.")
@@ -432,9 +483,10 @@ def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
     Parameters: answer: a tuple (u, v) of 1-D tensors (u has M's rows, v its columns); M; tol.
     """
     name = "top singular pair"
+    M64 = _validate.nonzero(_given(M, "M", ndim=2), "M", "every unit vector is a singular vector")
+    tol = _validate.positive(tol, "tol")
     if _blank(answer):
         return _not_attempted(name)
-    M64 = M.detach().to(torch.float64)
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return _report(name, False, f"expected a tuple (u, v), got {type(answer).__name__}.",
                        "return both vectors: my_answer = (u, v).")
@@ -456,10 +508,30 @@ def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
                    "iterate v <- Mᵀ·M·v / ‖Mᵀ·M·v‖ longer, then set u = M·v / ‖M·v‖.")
 
 
+def _labels(answer) -> list[int]:
+    """Integer labels from a list or a 1-D tensor/array of whole numbers (no floats, no strings)."""
+    if isinstance(answer, str):
+        raise TypeError(answer)
+    if isinstance(answer, torch.Tensor):
+        if answer.is_floating_point() or answer.is_complex() or answer.ndim != 1:
+            raise TypeError(answer)
+        return [int(a) for a in answer.tolist()]
+    if hasattr(answer, "dtype") and hasattr(answer, "tolist"):  # a NumPy array
+        if getattr(answer, "ndim", 1) != 1 or answer.dtype.kind not in "iu":
+            raise TypeError(answer)
+        answer = answer.tolist()
+    out = []
+    for a in answer:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
+            raise TypeError(a)
+        out.append(int(a))
+    return out
+
+
 def check_word_topics(answer, word_topic: torch.Tensor) -> bool:
     """Check a grouping of words into topics against the planted one (labels may be permuted).
 
-    Introduced in notebook 03, section "Latent semantic analysis".
+    Introduced in notebook 03, section "Latent semantic analysis: finding the planted topics".
 
     Parameters: answer: one group label per word (list or 1-D tensor of ints); word_topic: the
     planted topic of each word (TopicData.word_topic).
@@ -467,9 +539,13 @@ def check_word_topics(answer, word_topic: torch.Tensor) -> bool:
     name = "word topics"
     if _blank(answer):
         return _not_attempted(name)
+    word_topic = _validate.tensor(word_topic, "word_topic", ndim=1, floating=False)
+    if word_topic.is_floating_point():
+        raise TypeError(f"word_topic must hold integer labels (dtype {word_topic.dtype} given); "
+                        f"pass TopicData.word_topic")
     truth = [int(t) for t in word_topic]
     try:
-        got = [int(a) for a in (answer.tolist() if isinstance(answer, torch.Tensor) else answer)]
+        got = _labels(answer)
     except (TypeError, ValueError):
         return _report(name, False, f"expected one integer label per word, got {answer!r}.",
                        "e.g. the index of each word's largest singular-vector entry.")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import torch
 
+from . import _validate
+
 __all__ = ["TopicData", "make_topic_matrix", "make_indicator_matrix"]
 
 # The themes and their words. A topic's words are listed in the order they are used: with
@@ -46,25 +48,6 @@ class TopicData:
     topics: list[str]
     document_topic: torch.Tensor
     word_topic: torch.Tensor
-
-
-def _integer(value, name: str, minimum: int) -> int:
-    """Return value if it is an int >= minimum (bool excluded); raise otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def _probability(value, name: str, upper: float, upper_text: str) -> float:
-    """Return value as a float if 0 <= value <= upper; raise otherwise."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not 0.0 <= value <= upper:  # also rejects NaN
-        raise ValueError(f"{name} must lie between 0 and {upper_text}, got {value}")
-    return value
 
 
 def _groups(n_items: int, n_groups: int) -> torch.Tensor:
@@ -110,18 +93,17 @@ def make_topic_matrix(
     is untouched); noise: probability of an off-topic word, 0 <= noise < 0.8; dtype: a floating
     point dtype for the matrix. Returns a TopicData.
     """
-    n_topics = _integer(n_topics, "n_topics", 1)
-    n_documents = _integer(n_documents, "n_documents", n_topics)
-    n_words = _integer(n_words, "n_words", n_topics)
-    seed = _integer(seed, "seed", 0)
-    noise = _probability(noise, "noise", TOPIC_PROBABILITY, f"{TOPIC_PROBABILITY}")
+    n_topics = _validate.count(n_topics, "n_topics", 1)
+    n_documents = _validate.count(n_documents, "n_documents", n_topics)
+    n_words = _validate.count(n_words, "n_words", n_topics)
+    seed = _validate.seed(seed)
+    noise = _validate.number(noise, "noise", low=0.0)
     if noise >= TOPIC_PROBABILITY:
         raise ValueError(
             f"noise must be smaller than {TOPIC_PROBABILITY} (the on-topic probability), got "
             f"{noise}; otherwise there is no topic to find"
         )
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating point torch.dtype such as torch.float64, got {dtype!r}")
+    _validate.dtype(dtype)
 
     generator = torch.Generator().manual_seed(seed)
     document_topic = _groups(n_documents, n_topics)
@@ -152,9 +134,9 @@ def make_indicator_matrix(
     Parameters: n_documents, n_words: matrix size (at least 1); p: probability that a word occurs
     in a document (0 <= p <= 1); seed: the seed (a non-negative int). Returns an int32 tensor.
     """
-    n_documents = _integer(n_documents, "n_documents", 1)
-    n_words = _integer(n_words, "n_words", 1)
-    p = _probability(p, "p", 1.0, "1")
-    seed = _integer(seed, "seed", 0)
+    n_documents = _validate.count(n_documents, "n_documents", 1)
+    n_words = _validate.count(n_words, "n_words", 1)
+    p = _validate.number(p, "p", low=0.0, high=1.0)
+    seed = _validate.seed(seed)
     generator = torch.Generator().manual_seed(seed)
     return (torch.rand(n_documents, n_words, generator=generator) < p).int()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import torch
 
+from . import _validate
+
 __all__ = [
     "History",
     "DivergenceError",
@@ -40,10 +42,12 @@ class DivergenceError(ValueError):
 
 @dataclass
 class History:
-    """What a run of minimize did: losses, the stopping metric, and how it ended.
+    """What an iterative run did: its curve, the stopping metric, and how it ended.
 
     Introduced in notebook 02, section "The loop you wrote, packaged".
 
+    Every iterative helper returns one (``minimize``, ``inverse_gd``, ``pinv_gd``, the SVD methods
+    through the subclass ``SVDResult``, ``newton_schulz`` as ``.history`` of its (X, residuals)).
     Fields: losses: the loss at each iterate (entry k is the loss after k steps, so there are
     iterations + 1 entries); metrics: the stopping metric at each iterate (== losses when no metric
     was given); iterations: steps taken; converged: the metric reached tol; diverged: the loss blew
@@ -66,49 +70,95 @@ class History:
         return min(finite) if finite else math.nan
 
 
+@dataclass
+class SVDResult(History):
+    """What an SVD run returns: the factors M ≈ U·diag(S)·Vᵀ and how the run went (a History).
+
+    Introduced in notebook 03, section "The source's recipe".
+
+    Fields: U (m×k), S (k singular values, descending), V (n×k) (NaN when the run diverged), and
+    History's: losses: the curve the method minimises or drives to zero, one value per iteration
+    (see each method); metrics (the same curve); iterations; converged; diverged; message;
+    seconds; name. Build it with keywords.
+    """
+
+    U: torch.Tensor | None = None
+    S: torch.Tensor | None = None
+    V: torch.Tensor | None = None
+
+
+class Solution(tuple):
+    """A pair (X, residuals) that also says how the run went: .history, .converged, .diverged, .message.
+
+    Unpacks like a tuple (``X, residuals = gh.newton_schulz(M)``); residuals is the list of
+    metrics, one per iterate, and ``.history`` the run's History.
+    """
+
+    def __new__(cls, X: torch.Tensor, history: History):
+        obj = super().__new__(cls, (X, history.metrics))
+        obj.history = history
+        return obj
+
+    X = property(lambda self: self[0])
+    converged = property(lambda self: self.history.converged)
+    diverged = property(lambda self: self.history.diverged)
+    message = property(lambda self: self.history.message)
+    iterations = property(lambda self: self.history.iterations)
+
+
+# --- the one stop/diverge/message rule of every loop in the package ------------------------------
+
+
+def _status(metric: float, k: int, tol: float | None, max_iter: int, *,
+            loss: float | None = None, first: float | None = None) -> str | None:
+    """Why a loop stops at iterate k, or None to go on. The one rule of every loop in the package.
+
+    metric: the stopping metric at iterate k; loss: the value that shows divergence (default: the
+    metric); first: that value at iterate 0. "diverged": metric or loss not finite, or the loss
+    above DIVERGENCE_FACTOR times its start; "converged": metric <= tol; "cap": k reached max_iter.
+    Checked in this order, before each step.
+    """
+    loss = metric if loss is None else loss
+    if not (math.isfinite(metric) and math.isfinite(loss)) or (
+            first is not None and first > 0 and loss > DIVERGENCE_FACTOR * first):
+        return "diverged"
+    if tol is not None and metric <= tol:
+        return "converged"
+    if k >= max_iter:
+        return "cap"
+    return None
+
+
+def _message(status: str, *, k: int, tol: float | None, max_iter: int, values: Sequence[float],
+             what: str | None = None, advice: str = "") -> str:
+    """The one plain sentence of a finished run (the same words for every loop of the package)."""
+    final = values[-1]
+    finite = [v for v in values if math.isfinite(v)]
+    best = min(finite) if finite else math.nan
+    if status == "diverged":
+        text = f"diverged at iteration {k}: the {what or 'loss'} went from {values[0]:.3g} to {final:.3g}"
+        return f"{text}; {advice}" if advice else text
+    if status == "converged":
+        return f"converged to {tol:g} in {k} iterations" + (f" ({what} {final:.1e})" if what else "")
+    if tol is None:
+        return f"ran all {k} iterations (no tolerance given; final {what or 'metric'} {final:.3g})"
+    text = f"not converged: hit the cap of {max_iter} iterations (best {what or 'metric'} {best:.2g}, tol {tol:g})"
+    return f"{text}; {advice}" if advice else text
+
+
 def _check_params(params) -> list[torch.Tensor]:
-    if isinstance(params, torch.Tensor):
-        params = [params]
-    if not isinstance(params, Sequence) or isinstance(params, str):
-        raise TypeError(
-            f"params must be a list of tensors, got {type(params).__name__}; e.g. minimize(loss_fn, [X], ...)"
-        )
-    params = list(params)
-    if not params:
-        raise ValueError("params is empty: pass the tensors to optimise, e.g. [X]")
+    params = _validate.tensors(params, "params")
     for i, p in enumerate(params):
         if not isinstance(p, torch.Tensor):
-            raise TypeError(f"params[{i}] must be a torch.Tensor, got {type(p).__name__}")
-        if not p.is_floating_point():
-            raise TypeError(
-                f"params[{i}] has dtype {p.dtype}; gradients need floating point numbers: "
-                f"create it with dtype=torch.float64 (or call .double()) and requires_grad=True"
-            )
+            raise TypeError(f"params[{i}] must be a torch.Tensor, got {type(p).__name__}; e.g. minimize(loss_fn, [X], ...)")
+        _validate.finite(_validate.tensor(p, f"params[{i}]"), f"params[{i}]")
         if not p.requires_grad or not p.is_leaf:
             raise ValueError(
                 f"params[{i}] must be a leaf tensor with requires_grad=True (a tensor you created, "
                 f"not the result of a computation); create it with torch.zeros(..., requires_grad=True) "
                 f"or call .detach().requires_grad_()"
             )
-        if not bool(torch.isfinite(p).all()):
-            raise ValueError(f"params[{i}] contains NaN or infinite entries; start from finite values")
     return params
-
-
-def _check_number(value, name: str, *, low: float, high: float = math.inf,
-                  low_open: bool = True, high_open: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if isinstance(value, torch.Tensor) and value.numel() == 1:
-            value = value.item()
-        else:
-            raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    too_high = value >= high if high_open else value > high
-    if not math.isfinite(value) or too_low or too_high:
-        left, right = ("(" if low_open else "["), (")" if high_open else "]")
-        raise ValueError(f"{name} must lie in {left}{low:g}, {high:g}{right}, got {value!r}")
-    return value
 
 
 def minimize(
@@ -145,26 +195,20 @@ def minimize(
     diverged=True); divergence_hint: extra advice appended to the divergence message;
     callback: called as callback(k, params) after the k-th step (e.g. to record snapshots).
     """
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function with no arguments, got {type(loss_fn).__name__}")
+    _validate.function(loss_fn, "loss_fn", "lambda: ((X @ M - I) ** 2).mean()")
     params = _check_params(params)
-    lr = _check_number(lr, "lr", low=0.0)
-    momentum = _check_number(momentum, "momentum", low=0.0, high=1.0, low_open=False)
-    if nesterov and momentum == 0:
+    lr = _validate.positive(lr, "lr")
+    momentum = _validate.fraction(momentum, "momentum")
+    if _validate.flag(nesterov, "nesterov") and momentum == 0:
         raise ValueError("nesterov=True needs momentum > 0 (Nesterov's variant changes how momentum is used)")
-    if tol is not None:
-        tol = _check_number(tol, "tol", low=0.0)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 0:
-        raise ValueError(f"max_iter must be a non-negative int, got {max_iter!r}")
-    if metric is not None and not callable(metric):
-        raise TypeError(f"metric must be a function of params returning a float, got {type(metric).__name__}")
-    if on_divergence not in ("raise", "return"):
-        raise ValueError(f"on_divergence must be 'raise' or 'return', got {on_divergence!r}")
+    tol = _validate.optional(tol, _validate.positive, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    _validate.optional(metric, _validate.function, "metric", "lambda params: float(...)")
+    _validate.choice(on_divergence, "on_divergence", ("raise", "return"))
 
     losses: list[float] = []
     metrics: list[float] = []
     velocity = [torch.zeros_like(p) for p in params]  # the heavy ball's g, one per parameter
-    converged = diverged = False
     start = time.perf_counter()
     k = 0
     while True:
@@ -175,16 +219,8 @@ def minimize(
         losses.append(value)
         current = value if metric is None else float(metric(params))
         metrics.append(current)
-        first = losses[0]
-        if not math.isfinite(value) or not math.isfinite(current) or (
-            first > 0 and value > DIVERGENCE_FACTOR * first
-        ):
-            diverged = True
-            break
-        if tol is not None and current <= tol:
-            converged = True
-            break
-        if k == max_iter:
+        status = _status(current, k, tol, max_iter, loss=value, first=losses[0])
+        if status is not None:
             break
         if not loss.requires_grad:
             raise ValueError("loss_fn() does not depend on params: build the loss from the tensors in params")
@@ -200,33 +236,24 @@ def minimize(
             callback(k, params)
     seconds = time.perf_counter() - start
 
-    if diverged:
-        message = (
-            f"diverged at iteration {k}: the loss went from {losses[0]:.3g} to {losses[-1]:.3g}; "
-            f"the learning rate lr={lr:g} is too large for this problem: lower it (e.g. halve it)"
-        )
-        if divergence_hint:
-            message += f". {divergence_hint}"
-        if on_divergence == "raise":
-            raise DivergenceError(message)
-    elif converged:
-        message = f"converged to {tol:g} in {k} iterations"
-    elif tol is None:
-        message = f"ran all {k} iterations (no tolerance given; final metric {metrics[-1]:.3g})"
-    else:
-        best = min(metrics)
-        message = f"not converged: hit the cap of {max_iter} iterations (best metric {best:.2g}, tol {tol:g})"
-    return History(losses, metrics, k, converged, diverged, message, seconds, name)
+    advice = f"the learning rate lr={lr:g} is too large for this problem: lower it (e.g. halve it)"
+    if divergence_hint:
+        advice += f". {divergence_hint}"
+    message = _message(status, k=k, tol=tol, max_iter=max_iter, values=losses if status == "diverged" else metrics,
+                       advice=advice if status == "diverged" else "")
+    if status == "diverged" and on_divergence == "raise":
+        raise DivergenceError(message)
+    return History(losses, metrics, k, status == "converged", status == "diverged", message, seconds, name)
 
 
 # --- theory: a quadratic loss with curvatures (Hessian eigenvalues) in [mu, L] ------------------
 
 
 def _curvatures(L, mu=None) -> tuple[float, float]:
-    L = _check_number(L, "L (the largest curvature)", low=0.0)
+    L = _validate.positive(L, "L (the largest curvature)")
     if mu is None:
         return L, 0.0
-    mu = _check_number(mu, "mu (the smallest curvature)", low=0.0, low_open=False)
+    mu = _validate.number(mu, "mu (the smallest curvature)", low=0.0)
     if mu > L:
         raise ValueError(f"mu={mu:g} must not exceed L={L:g} (smallest versus largest curvature)")
     return L, mu
@@ -241,7 +268,7 @@ def largest_stable_lr(L: float, momentum: float = 0.0) -> float:
     momentum: heavy-ball momentum in [0, 1) (0: plain gradient descent, limit 2/L).
     """
     L, _ = _curvatures(L)
-    momentum = _check_number(momentum, "momentum", low=0.0, high=1.0, low_open=False)
+    momentum = _validate.fraction(momentum, "momentum")
     return 2.0 * (1.0 + momentum) / L
 
 
@@ -266,6 +293,9 @@ def heavy_ball_params(L: float, mu: float) -> tuple[float, float]:
     root (the edge between oscillating and creeping), which adds a k·rate^k transient.
     """
     L, mu = _curvatures(L, mu)
+    if mu == 0:
+        raise ValueError("heavy_ball_params needs mu > 0: with mu = 0 (a singular problem) Polyak's momentum is 1 "
+                         "and the run never converges; use plain steps (momentum 0, lr = gh.best_lr(L, mu)) instead")
     lr = 4.0 / (math.sqrt(L) + math.sqrt(mu)) ** 2
     momentum = ((math.sqrt(L) - math.sqrt(mu)) / (math.sqrt(L) + math.sqrt(mu))) ** 2
     return lr, momentum
@@ -274,13 +304,13 @@ def heavy_ball_params(L: float, mu: float) -> tuple[float, float]:
 def gd_rate(L: float, mu: float, lr: float | None = None) -> float:
     """The per-step error factor of plain gradient descent: max(|1 - lr·mu|, |1 - lr·L|).
 
-    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
+    Introduced in notebook 02, section "The best fixed step".
 
     Parameters: L, mu: largest and smallest curvature; lr: the step (default: the best one,
     2/(L+mu), giving (L-mu)/(L+mu) = (κ²-1)/(κ²+1) for the inverse, κ = cond(M)).
     """
     L, mu = _curvatures(L, mu)
-    lr = best_lr(L, mu) if lr is None else _check_number(lr, "lr", low=0.0)
+    lr = best_lr(L, mu) if lr is None else _validate.positive(lr, "lr")
     return max(abs(1 - lr * mu), abs(1 - lr * L))
 
 
@@ -310,7 +340,7 @@ def predict_quadratic(
 ) -> tuple[int | None, torch.Tensor | None]:
     """Predict a run of minimize on a quadratic: (iterations to tol or None, metric per iterate).
 
-    Introduced in notebook 02, section "Predicting the iteration count".
+    Related to notebook 02, section "Predicting the iteration count" (the notebooks do not call it).
 
     On a quadratic the error splits into independent directions (Hessian eigenvectors); along
     direction j with curvature λ_j the error e follows the scalar recurrence of the loop:
@@ -325,17 +355,24 @@ def predict_quadratic(
     count then comes from the closed form e_j = (1 - lr·λ_j)^k by bisection, so millions of
     iterations cost nothing).
     """
-    lam = torch.as_tensor(curvatures, dtype=torch.float64).reshape(-1)
-    w = torch.as_tensor(initial_errors, dtype=torch.float64).reshape(-1)
-    if lam.shape != w.shape or lam.numel() == 0:
-        raise ValueError(f"curvatures and initial_errors must be non-empty and of the same length, "
+    lam = _validate.finite(_validate.tensor(curvatures, "curvatures", ndim=1), "curvatures").detach().to(torch.float64)
+    w = _validate.finite(_validate.tensor(initial_errors, "initial_errors", ndim=1), "initial_errors")
+    w = w.detach().to(torch.float64)
+    if lam.shape != w.shape:
+        raise ValueError(f"curvatures and initial_errors must have the same length (one entry per direction), "
                          f"got {lam.numel()} and {w.numel()}")
-    if not (bool(torch.isfinite(lam).all()) and bool(torch.isfinite(w).all())) or bool((lam < 0).any()):
-        raise ValueError("curvatures must be finite and >= 0, initial_errors finite")
-    lr = _check_number(lr, "lr", low=0.0)
-    b = _check_number(momentum, "momentum", low=0.0, high=1.0, low_open=False)
-    if tol is not None:
-        tol = _check_number(tol, "tol", low=0.0)
+    if bool((lam < 0).any()):
+        raise ValueError(f"curvatures must be >= 0 (a quadratic that is bounded below), got a smallest one of "
+                         f"{lam.min().item():.3g}")
+    lr = _validate.positive(lr, "lr")
+    b = _validate.fraction(momentum, "momentum")
+    if _validate.flag(nesterov, "nesterov") and b == 0:
+        raise ValueError("nesterov=True needs momentum > 0 (Nesterov's variant changes how momentum is used)")
+    tol = _validate.optional(tol, _validate.positive, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    scale = _validate.positive(scale, "scale")
+    block = _validate.count(block, "block", 1)
+    _validate.flag(with_curve, "with_curve")
     if not with_curve and b == 0 and tol is not None:
         return _plain_count(lam, w, lr, tol, max_iter, scale), None
     # The state (e, v) of each direction evolves by a 2×2 matrix T_j: s_{k+1} = T_j s_k.

@@ -8,6 +8,7 @@ from M's spectrum.
 from __future__ import annotations
 
 import math
+import time
 
 import torch
 
@@ -44,14 +45,22 @@ def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.
     Parameters: X: the current guess (n×m for an m×n M; "right"/"both" need a square M);
     M: the matrix; side: "left", "right" or "both".
     """
+    X, M = _pair(X, M)
+    _validate.choice(side, "side", ("left", "right", "both"))
+    if side != "left" and M.shape[0] != M.shape[1]:
+        raise ValueError(f"side={side!r} needs a square M, got shape {tuple(M.shape)}; use side='left' "
+                         f"for a non-square M")
+    return _loss(X, M, side)
+
+
+def _loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
+    """inverse_loss without the checks (the loops check their input once, not at every step)."""
     if side == "left":
         product = X @ M
     elif side == "right":
         product = M @ X
     elif side == "both":
         product = (X @ M + M @ X) / 2
-    else:
-        raise ValueError(f"side must be 'left' (XM), 'right' (MX) or 'both' (their average), got {side!r}")
     identity = torch.eye(product.shape[0], dtype=product.dtype, device=product.device)
     return ((product - identity) ** 2).mean()
 
@@ -59,16 +68,66 @@ def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.
 def inverse_gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
     """The gradient of mse(X·M, I) in closed form: (2/n²)·(X·M − I)·Mᵀ.
 
-    Introduced in notebook 02, section "The first gradient, by hand".
+    Related to notebook 02, section "The first gradient, by hand" (the notebooks do not call it).
 
     Parameters: X: n×m guess; M: m×n matrix.
     """
+    return _gradient(*_pair(X, M))
+
+
+def _gradient(X: torch.Tensor, M: torch.Tensor) -> torch.Tensor:
+    """inverse_gradient without the checks."""
     n = M.shape[1]
     return 2.0 / n**2 * (X @ M - torch.eye(n, dtype=M.dtype, device=M.device)) @ M.mT
 
 
+def _pair(X, M) -> tuple[torch.Tensor, torch.Tensor]:
+    """X (n×m) and M (m×n): finite M, matrices of one dtype whose product X·M is n×n."""
+    M = _validate.matrix(M, "M")
+    X = _validate.tensor(X, "X", ndim=2)
+    _validate.same_dtype(X=X, M=M)
+    if X.shape != (M.shape[1], M.shape[0]):
+        raise ValueError(f"X must have shape {(M.shape[1], M.shape[0])} for a {M.shape[0]}×{M.shape[1]} M "
+                         f"(so that X·M is {M.shape[1]}×{M.shape[1]}), got {tuple(X.shape)}")
+    return X, M
+
+
 def _singular_values(M: torch.Tensor) -> torch.Tensor:
     return torch.linalg.svdvals(M.detach().to(torch.float64))
+
+
+def _curvatures(M: torch.Tensor, nonzero: bool) -> tuple[float, float]:
+    """(L, mu) of an already validated M, from one computation of its singular values."""
+    s = _singular_values(M)
+    n = M.shape[1]
+    if s[0] == 0:
+        raise ValueError("M is all zeros (no non-zero singular value): there is nothing to invert; "
+                         "pass a matrix with a non-zero entry")
+    # Singular values below this cutoff are zero up to rounding (numerically singular M).
+    cutoff = max(M.shape) * torch.finfo(M.dtype).eps * s[0]
+    if nonzero:
+        s = s[s > cutoff]
+    elif s[-1] <= cutoff:
+        s = torch.cat([s[:-1], torch.zeros(1, dtype=s.dtype)])
+    L = 2.0 * s[0].item() ** 2 / n**2
+    # A tall M (more rows than columns) leaves directions of X that the loss does not see.
+    mu = 2.0 * s[-1].item() ** 2 / n**2 if nonzero or M.shape[0] <= n else 0.0
+    return L, mu
+
+
+def _params(L: float, mu: float, method: str) -> tuple[float, float]:
+    """(lr, momentum) of `method` for curvatures in [mu, L] (see inverse_params)."""
+    if mu == 0 and method != "gd":
+        raise ValueError(f"M is singular (smallest singular value 0): method={method!r} needs mu > 0 and there "
+                         f"is no inverse; use gh.pinv_gd(M) or torch.linalg.pinv(M)")
+    if method == "gd":
+        return (gd.best_lr(L, mu), 0.0)
+    if method == "polyak":
+        return gd.heavy_ball_params(L, mu)
+    if method == "heavy_ball":
+        return gd.heavy_ball_params((1 + HEAVY_BALL_MARGIN) * L, mu)
+    root = math.sqrt(L / mu)
+    return (1.0 / L, (root - 1) / (root + 1))
 
 
 def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float, float]:
@@ -80,21 +139,7 @@ def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float,
     non-zero singular values (those above max(m, n)·eps·σ_max; smaller ones count as 0), the ones
     that matter for the pseudo-inverse.
     """
-    _validate.matrix(M, "M")
-    s = _singular_values(M)
-    n = M.shape[1]
-    # Singular values below this cutoff are zero up to rounding (numerically singular M).
-    cutoff = max(M.shape) * torch.finfo(M.dtype).eps * s[0]
-    if s[0] == 0:
-        raise ValueError("M is zero (no non-zero singular value): there is nothing to invert")
-    if nonzero:
-        s = s[s > cutoff]
-    elif s[-1] <= cutoff:
-        s = torch.cat([s[:-1], torch.zeros(1, dtype=s.dtype)])
-    L = 2.0 * s[0].item() ** 2 / n**2
-    # A tall M (more rows than columns) leaves directions of X that the loss does not see.
-    mu = 2.0 * s[-1].item() ** 2 / n**2 if nonzero or M.shape[0] <= n else 0.0
-    return L, mu
+    return _curvatures(_validate.matrix(M, "M"), _validate.flag(nonzero, "nonzero"))
 
 
 def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool = False) -> tuple[float, float]:
@@ -108,20 +153,8 @@ def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool
     in float32), "nesterov" (lr = 1/L, momentum (√κ−1)/(√κ+1) with κ = L/mu); nonzero: use the
     smallest non-zero singular value (for the pseudo-inverse).
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    L, mu = inverse_curvature(M, nonzero=nonzero)
-    if mu == 0 and method != "gd":
-        raise ValueError("M is singular (smallest singular value 0): there is no inverse; use gh.pinv_gd(M) "
-                         "or torch.linalg.pinv(M)")
-    if method == "gd":
-        return (gd.best_lr(L, mu), 0.0)
-    if method == "polyak":
-        return gd.heavy_ball_params(L, mu)
-    if method == "heavy_ball":
-        return gd.heavy_ball_params((1 + HEAVY_BALL_MARGIN) * L, mu)
-    root = math.sqrt(L / mu)
-    return (1.0 / L, (root - 1) / (root + 1))
+    _validate.choice(method, "method", METHODS)
+    return _params(*inverse_curvature(M, nonzero=nonzero), method)
 
 
 def predict_iterations(
@@ -149,6 +182,11 @@ def predict_iterations(
     """
     M = _validate.square(M, "M", NON_SQUARE_HINT).detach().to(torch.float64)
     n = M.shape[0]
+    lr = _validate.positive(lr, "lr")
+    momentum = _validate.fraction(momentum, "momentum")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    _validate.flag(return_curve, "return_curve")
     X0 = torch.zeros_like(M) if X0 is None else _validate.matrix(X0, "X0").detach().to(torch.float64)
     if X0.shape != M.shape:
         raise ValueError(f"X0 must have M's shape {tuple(M.shape)}, got {tuple(X0.shape)}")
@@ -170,24 +208,42 @@ def _residual_metric(M: torch.Tensor):
 def _start(X0, shape, M) -> torch.Tensor:
     if X0 is None:
         return torch.zeros(shape, dtype=M.dtype, device=M.device, requires_grad=True)
-    X0 = _validate.matrix(X0, "X0")
+    X0 = _validate.finite(_validate.tensor(X0, "X0", ndim=2), "X0")
     if tuple(X0.shape) != tuple(shape):
         raise ValueError(f"X0 must have shape {tuple(shape)}, got {tuple(X0.shape)}")
     return X0.detach().to(M.dtype).clone().requires_grad_()
 
 
-def _choose(M, method, lr, momentum, nonzero=False):
+def _solve(M, *, pseudo: bool, method, lr, momentum, tol, max_iter, X0, on_divergence):
+    """The one path of inverse_gd and pinv_gd: validate once, compute the spectrum once, run minimize."""
+    M = (_validate.matrix(M, "M") if pseudo else _validate.square(M, "M", NON_SQUARE_HINT)).detach()
+    _validate.choice(method, "method", METHODS)
+    lr = _validate.optional(lr, _validate.positive, "lr")
+    momentum = _validate.optional(momentum, _validate.fraction, "momentum")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    _validate.choice(on_divergence, "on_divergence", ("raise", "return"))
+    L, mu = _curvatures(M, nonzero=pseudo)
     if lr is None or momentum is None:
-        auto_lr, auto_momentum = inverse_params(M, method, nonzero=nonzero)
+        auto_lr, auto_momentum = _params(L, mu, method)
         lr = auto_lr if lr is None else lr
         momentum = auto_momentum if momentum is None else momentum
-    return lr, momentum
+    X = _start(X0, (M.shape[1], M.shape[0]), M)
+    if pseudo:  # the metric: the gradient's norm relative to its value at the start
+        start = torch.linalg.matrix_norm(_gradient(X.detach(), M)).item() or 1.0
 
-
-def _divergence_hint(M, momentum, nonzero=False) -> str:
-    L, _ = inverse_curvature(M, nonzero=nonzero)
-    return (f"For this M the largest curvature is L = 2σ_max²/n² = {L:.4g}, so the largest stable step is "
+        def metric(params):
+            return torch.linalg.matrix_norm(_gradient(params[0].detach(), M)).item() / start
+    else:
+        metric = _residual_metric(M)
+    hint = (f"For this M the largest curvature is L = 2σ_max²/n² = {L:.4g}, so the largest stable step is "
             f"2(1 + momentum)/L = {gd.largest_stable_lr(L, momentum):.4g}")
+    history = gd.minimize(
+        lambda: _loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
+        tol=tol, max_iter=max_iter, metric=metric, name=f"pinv {method}" if pseudo else method,
+        on_divergence=on_divergence, divergence_hint=hint,
+    )
+    return X.detach(), history
 
 
 def inverse_gd(
@@ -208,23 +264,13 @@ def inverse_gd(
     Stops when ‖X·M − I‖_F/√n <= tol (the history's metric), after max_iter steps (the message
     says "not converged"), or on divergence (a gh.DivergenceError naming the largest stable step).
 
-    Parameters: M: square, finite, floating-point (X keeps its dtype and device); method: how lr
-    and momentum are chosen from the spectrum (see gh.inverse_params); lr, momentum: override
+    Parameters: M: square, finite, float32 or float64 (X keeps its dtype and device); method: how
+    lr and momentum are chosen from the spectrum (see gh.inverse_params); lr, momentum: override
     the choice; tol: tolerance on the relative residual; max_iter: the cap; X0: the start
-    (default zeros); on_divergence: "raise" or "return".
+    (default zeros; converted to M's dtype); on_divergence: "raise" or "return".
     """
-    M = _validate.square(M, "M", NON_SQUARE_HINT)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    lr, momentum = _choose(M, method, lr, momentum)
-    X = _start(X0, M.shape, M)
-    M = M.detach()
-    history = gd.minimize(
-        lambda: inverse_loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
-        tol=tol, max_iter=max_iter, metric=_residual_metric(M), name=method, on_divergence=on_divergence,
-        divergence_hint=_divergence_hint(M, momentum),
-    )
-    return X.detach(), history
+    return _solve(M, pseudo=False, method=method, lr=lr, momentum=momentum, tol=tol, max_iter=max_iter, X0=X0,
+                  on_divergence=on_divergence)
 
 
 def pinv_gd(
@@ -247,50 +293,51 @@ def pinv_gd(
     norm relative to its value at the start; the step and momentum use the smallest non-zero
     singular value.
 
-    Parameters: M: an m×n finite floating-point matrix; method, lr, momentum: as in inverse_gd;
-    tol: tolerance on the relative gradient norm; max_iter: the cap; X0: an n×m start (default
-    zeros); on_divergence: "raise" or "return".
+    Parameters: M: an m×n finite float32/float64 matrix (not all zeros); method, lr, momentum: as
+    in inverse_gd; tol: tolerance on the relative gradient norm; max_iter: the cap; X0: an n×m
+    start (default zeros); on_divergence: "raise" or "return".
     """
-    M = _validate.matrix(M, "M")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    lr, momentum = _choose(M, method, lr, momentum, nonzero=True)
-    X = _start(X0, (M.shape[1], M.shape[0]), M)
-    M = M.detach()
-    start = torch.linalg.matrix_norm(inverse_gradient(X.detach(), M)).item() or 1.0
-
-    def relative_gradient(params):
-        return torch.linalg.matrix_norm(inverse_gradient(params[0].detach(), M)).item() / start
-
-    history = gd.minimize(
-        lambda: inverse_loss(X, M), [X], lr=lr, momentum=momentum, nesterov=(method == "nesterov" and momentum > 0),
-        tol=tol, max_iter=max_iter, metric=relative_gradient, name=f"pinv {method}", on_divergence=on_divergence,
-        divergence_hint=_divergence_hint(M, momentum, nonzero=True),
-    )
-    return X.detach(), history
+    return _solve(M, pseudo=True, method=method, lr=lr, momentum=momentum, tol=tol, max_iter=max_iter, X0=X0,
+                  on_divergence=on_divergence)
 
 
 def newton_schulz(
-    M: torch.Tensor, *, tol: float = 1e-6, max_iter: int = 100
-) -> tuple[torch.Tensor, list[float]]:
+    M: torch.Tensor, *, tol: float = 1e-6, max_iter: int = 100, on_divergence: str = "raise"
+) -> gd.Solution:
     """The inverse by the Newton–Schulz iteration X ← X(2I − MX) from X₀ = Mᵀ/(‖M‖₁‖M‖∞).
 
     Introduced in notebook 02, section "Beyond plain gradient steps".
 
     Each step squares the residual I − X·M, so once it is below 1 the digits double per step.
-    Returns (X, residuals) with residuals[k] = ‖X_k·M − I‖_F/√n; stops at tol or max_iter.
+    Returns (X, residuals) with residuals[k] = ‖X_k·M − I‖_F/√n, which also carries the run's
+    report like every iterative helper: ``.converged``, ``.diverged``, ``.message`` and
+    ``.history`` (a gh.History). It stops by the package's one rule: at tol (converged), after
+    max_iter steps (not converged: M is singular or too ill-conditioned for its dtype, or the cap
+    is too low), or when the residual blows up (a DivergenceError, or diverged=True with
+    on_divergence="return").
 
-    Parameters: M: square, finite, floating-point; tol: tolerance on the relative residual;
-    max_iter: the cap.
+    Parameters: M: square, finite, float32/float64, not all zeros; tol: tolerance on the relative
+    residual; max_iter: the cap; on_divergence: "raise" or "return".
     """
     M = _validate.square(M, "M", NON_SQUARE_HINT).detach()
+    _validate.nonzero(M, "M", "it has no inverse")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.count(max_iter, "max_iter")
+    _validate.choice(on_divergence, "on_divergence", ("raise", "return"))
     identity = identity_like(M)
     X = M.mT / (torch.linalg.matrix_norm(M, 1) * torch.linalg.matrix_norm(M, float("inf")))
     metric = _residual_metric(M)
     residuals = [metric([X])]
-    while residuals[-1] > tol and len(residuals) <= max_iter:
+    start = time.perf_counter()
+    while (status := gd._status(residuals[-1], len(residuals) - 1, tol, max_iter, first=residuals[0])) is None:
         X = X @ (2 * identity - M @ X)
         residuals.append(metric([X]))
-        if not math.isfinite(residuals[-1]):
-            raise ValueError("Newton–Schulz diverged: M is singular or too ill-conditioned for its dtype")
-    return X, residuals
+    k = len(residuals) - 1
+    message = gd._message(status, k=k, tol=tol, max_iter=max_iter, values=residuals, what="residual",
+                          advice="M is singular or too ill-conditioned for its dtype" if status == "diverged"
+                          else "M is singular or too ill-conditioned for its dtype, or max_iter is too low")
+    if status == "diverged" and on_divergence == "raise":
+        raise gd.DivergenceError(f"Newton–Schulz {message}")
+    history = gd.History(residuals, residuals, k, status == "converged", status == "diverged", message,
+                         time.perf_counter() - start, "Newton–Schulz")
+    return gd.Solution(X, history)

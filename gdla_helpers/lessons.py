@@ -87,7 +87,7 @@ def lesson(key: str) -> Lesson:
         if key in (item.number, item.file, item.file.removesuffix(".ipynb")):
             return item
     known = ", ".join(item.number for item in LESSONS)
-    raise ValueError(f"no lesson {key!r}: the lessons are {known} (or their file names)")
+    raise ValueError(f"key = {key!r} names no lesson: the lessons are {known} (or their file names)")
 
 
 def _range_error(p: Parameter, value, extra: str = "") -> ValueError:

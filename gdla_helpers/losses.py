@@ -12,7 +12,7 @@ __all__ = ["mse", "relative_error", "relative_residual", "identity_like"]
 def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error: the average of (prediction - target)² over all entries.
 
-    Introduced in notebook 02, section "The loss: how lost are we?".
+    Introduced in notebook 01, section "Trusting autograd: finite differences, gradcheck and precision".
 
     Parameters: prediction, target: floating-point tensors of the same shape. The target must be
     finite; a non-finite prediction gives a non-finite loss (that is how divergence shows up).
@@ -20,19 +20,21 @@ def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     _validate.tensor(prediction, "prediction")
     _validate.finite(_validate.tensor(target, "target"), "target")
     _validate.same_shape(prediction, target, "prediction and target")
+    _validate.same_dtype(prediction=prediction, target=target)
     return ((prediction - target) ** 2).mean()
 
 
 def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
     """‖approx - exact‖_F / ‖exact‖_F: how far approx is from exact, relative to exact's size.
 
-    Introduced in notebook 03, section "Inspecting the result".
+    Related to notebook 03, section "Inspecting the result" (the notebooks do not call it).
 
     Parameters: approx, exact: floating-point tensors of the same shape; exact finite and non-zero.
     """
     _validate.tensor(approx, "approx")
     _validate.finite(_validate.tensor(exact, "exact"), "exact")
     _validate.same_shape(approx, exact, "approx and exact")
+    _validate.same_dtype(approx=approx, exact=exact)
     scale = torch.linalg.vector_norm(exact)
     if scale == 0:
         raise ValueError("exact is all zeros, so a relative error is undefined; compare norms instead")
@@ -57,8 +59,8 @@ def relative_residual(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> t
     _validate.square(M, "M", "The inverse needs a square matrix; use torch.linalg.pinv otherwise.")
     if X.shape != M.shape:
         raise ValueError(f"X must have M's shape {tuple(M.shape)}, got {tuple(X.shape)}")
-    if side not in ("left", "right"):
-        raise ValueError(f"side must be 'left' (XM - I) or 'right' (MX - I), got {side!r}")
+    _validate.same_dtype(X=X, M=M)
+    _validate.choice(side, "side", ("left", "right"))
     product = X @ M if side == "left" else M @ X
     identity = identity_like(M)
     return torch.linalg.matrix_norm(product - identity) / torch.linalg.matrix_norm(identity)

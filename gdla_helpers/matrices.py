@@ -2,44 +2,43 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
+
+from . import _validate
 
 __all__ = ["random_orthogonal", "matrix_with_singular_values", "matrix_with_condition"]
 
 
 def _generator(seed) -> torch.Generator:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    return torch.Generator().manual_seed(seed)
+    return torch.Generator().manual_seed(_validate.seed(seed))
 
 
-def _size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
+def qf(A: torch.Tensor) -> torch.Tensor:
+    """The Q of A = Q·R with R's diagonal made >= 0: the one sign-fixed QR of the package.
 
-
-def _dtype(dtype) -> torch.dtype:
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
-        raise TypeError(f"dtype must be a real floating-point dtype such as torch.float64, got {dtype!r}")
-    return dtype
+    Fixing the signs makes Q a continuous function of A (the QR retraction of svd_ascent) and, for
+    a Gaussian A, uniformly distributed over orthogonal matrices (random_orthogonal). Not public:
+    notebook 03 writes it by hand in the section "A pure gradient method".
+    """
+    Q, R = torch.linalg.qr(A)
+    signs = torch.sign(torch.diagonal(R, dim1=-2, dim2=-1))
+    signs[signs == 0] = 1
+    return Q * signs.unsqueeze(-2)
 
 
 def random_orthogonal(n: int, *, generator: torch.Generator) -> torch.Tensor:
     """A random n×n orthogonal matrix (Haar-distributed), float64, drawn from generator.
 
-    Introduced in notebook 02, section "An experiment: iterations versus κ".
+    Related to notebook 02, section "An experiment: iterations versus κ" (the notebooks do not call it).
 
     Parameters: n: size; generator: a torch.Generator (the caller's seed, not the global one).
     """
-    A = torch.randn(_size(n, "n"), n, generator=generator, dtype=torch.float64)
-    Q, R = torch.linalg.qr(A)
+    n = _validate.count(n, "n", 1)
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator, got {type(generator).__name__}; "
+                        f"e.g. generator=torch.Generator().manual_seed(0)")
     # Fixing the signs of R's diagonal makes Q uniformly distributed over orthogonal matrices.
-    signs = torch.sign(torch.diagonal(R))
-    signs[signs == 0] = 1.0
-    return Q * signs
+    return qf(torch.randn(n, n, generator=generator, dtype=torch.float64))
 
 
 def matrix_with_singular_values(
@@ -57,16 +56,20 @@ def matrix_with_singular_values(
     shape: (m, n) with min(m, n) == k (default: square k×k); seed: for the local generator
     (the global torch seed is not touched); dtype: a floating-point dtype.
     """
-    s = torch.as_tensor(singular_values, dtype=torch.float64).reshape(-1)
-    if s.numel() == 0:
-        raise ValueError("singular_values is empty: pass at least one value")
+    s = _validate.numbers(singular_values, "singular_values")
     if not bool(torch.isfinite(s).all()) or bool((s < 0).any()):
-        raise ValueError("singular values must be finite and >= 0")
+        raise ValueError(f"singular_values must be finite and >= 0, got {s.tolist()}")
     k = s.numel()
-    m, n = (k, k) if shape is None else (_size(shape[0], "shape[0]"), _size(shape[1], "shape[1]"))
+    if shape is None:
+        m, n = k, k
+    else:
+        if isinstance(shape, (str, torch.Tensor)) or not isinstance(shape, (tuple, list)) or len(shape) != 2:
+            raise TypeError(f"shape must be a pair (m, n), got {shape!r}")
+        m, n = (_validate.count(shape[0], "shape[0]", 1), _validate.count(shape[1], "shape[1]", 1))
     if min(m, n) != k:
-        raise ValueError(f"a {m}×{n} matrix has min(m, n) = {min(m, n)} singular values, got {k}")
-    dtype = _dtype(dtype)
+        raise ValueError(f"shape = {(m, n)} needs min(m, n) = {min(m, n)} singular values, but singular_values "
+                         f"has {k}; pass {min(m, n)} values or change shape")
+    dtype = _validate.dtype(dtype)
     g = _generator(seed)
     U = random_orthogonal(m, generator=g)[:, :k]
     V = random_orthogonal(n, generator=g)[:, :k]
@@ -89,13 +92,12 @@ def matrix_with_condition(
     generator; largest: the largest singular value; dtype: a floating-point dtype (float64 builds
     it exactly; a float32 copy of a matrix with kappa near 1e7 or more is numerically singular).
     """
-    n = _size(n, "n")
-    if isinstance(kappa, bool) or not isinstance(kappa, (int, float)) or not math.isfinite(kappa) or kappa < 1:
-        raise ValueError(f"kappa (the condition number) must be a finite number >= 1, got {kappa!r}")
+    n = _validate.count(n, "n", 1)
+    kappa = _validate.number(kappa, "kappa (the condition number)", low=1.0)
     if n == 1 and kappa != 1:
         raise ValueError("a 1×1 matrix has condition number 1; use n >= 2 for kappa > 1")
-    if isinstance(largest, bool) or not isinstance(largest, (int, float)) or not largest > 0 or not math.isfinite(largest):
-        raise ValueError(f"largest (the largest singular value) must be a positive number, got {largest!r}")
+    largest = _validate.positive(largest, "largest (the largest singular value)")
+    _validate.dtype(dtype)
     exponents = torch.linspace(0.0, 1.0, n, dtype=torch.float64) if n > 1 else torch.zeros(1, dtype=torch.float64)
     s = largest * float(kappa) ** (-exponents)
     return matrix_with_singular_values(s, seed=seed, dtype=dtype)

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
+from . import _validate
 from .graph import autograd_graph
 
 __all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
@@ -22,7 +23,7 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
 def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> go.Figure:
     """Apply the course's look (palette, white background, titles) to fig and return it.
 
-    Introduced in notebook 01, section "Autograd on a vector function".
+    Introduced in notebook 03, section "The source's recipe".
     """
     fig.update_layout(
         title={"text": title},
@@ -38,24 +39,36 @@ def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> 
 
 
 def _floats(values, name: str) -> np.ndarray:
-    """Turn a tensor, array or list of numbers / 0-d tensors into a 1-D float array."""
-    if isinstance(values, torch.Tensor):
-        arr = values.detach().cpu().double().numpy()
-    else:
-        try:
-            arr = np.array([float(v) for v in values], dtype=float)
-        except TypeError as exc:
-            raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}") from exc
-    arr = np.asarray(arr, dtype=float).reshape(-1)
+    """Turn a tensor, array or list of numbers / 0-d tensors into a 1-D float array (see _validate)."""
+    arr = _validate.numbers(values, name, empty=True).numpy()
     if arr.size == 0:
         raise ValueError(f"{name} is empty: run at least one iteration before plotting")
     return arr
 
 
+def _grid(M, name: str) -> np.ndarray:
+    """A matrix to draw (tensor, array or nested list of numbers) as a 2-D float array."""
+    if isinstance(M, torch.Tensor):
+        if M.is_complex():
+            raise TypeError(f"{name} is complex ({M.dtype}); draw M.real or M.abs()")
+        values = M.detach().cpu().double().numpy()
+    elif isinstance(M, (str, bytes)) or M is None:
+        raise TypeError(f"{name} must be a matrix (a 2-D tensor, array or nested list), got {type(M).__name__}")
+    else:
+        try:
+            values = np.asarray(M, float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a matrix of numbers (a 2-D tensor, array or nested list), "
+                            f"got {type(M).__name__}") from None
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError(f"{name} must be a non-empty matrix (2-D), got shape {values.shape}")
+    return values
+
+
 def _as_runs(histories) -> dict[str, np.ndarray]:
     """Normalise one run or several runs into {name: losses}."""
     if hasattr(histories, "losses"):  # a run's history object
-        return {getattr(histories, "name", None) or "loss": _floats(histories.losses, "losses")}
+        return {getattr(histories, "name", None) or "loss": _floats(histories.losses, "histories.losses")}
     if isinstance(histories, Mapping):
         if not histories:
             raise ValueError("histories is empty: pass {'name': losses, ...}")
@@ -65,7 +78,10 @@ def _as_runs(histories) -> dict[str, np.ndarray]:
             runs[str(name)] = _floats(run, f"histories[{name!r}]")
         return runs
     if isinstance(histories, (torch.Tensor, np.ndarray, Sequence)):
-        return {"loss": _floats(histories, "losses")}
+        return {"loss": _floats(histories, "histories")}
+    if isinstance(histories, str):
+        raise TypeError(f"histories must be a sequence of losses, a dict {{name: losses}} or a run's history, "
+                        f"got the string {histories!r}")
     raise TypeError(
         "histories must be a sequence of losses, a dict {name: losses} or a run's history, "
         f"got {type(histories).__name__}"
@@ -82,7 +98,7 @@ def plot_losses(
 ) -> go.Figure:
     """Loss curves of one or several runs, on a log y axis by default.
 
-    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+    Related to notebook 02, section "Random matrix versus diagonal matrix" (the notebooks do not call it).
 
     Parameters: histories: a sequence of losses, a dict {run name: losses}, or a run's history
     (anything with a `.losses` attribute); title/xaxis_title/yaxis_title: labels; log_y: log axis.
@@ -120,7 +136,7 @@ def plot_matrix(
 ) -> go.Figure:
     """A heatmap of a matrix drawn the way it is printed: row 0 at the top.
 
-    Introduced in notebook 02, section "Watching X·M become the identity".
+    Introduced in notebook 01, section "A documents × words matrix with planted topics".
 
     Parameters: M: a 2-D tensor or array; title; colorscale (diverging by default, centred on
     zmid; pass zmid=None for an uncentred scale); annotate: write the values in the cells
@@ -128,9 +144,7 @@ def plot_matrix(
     one per row / column (e.g. words; introduced in notebook 01, section "Reproducible
     randomness"); xaxis_title, yaxis_title: axis titles.
     """
-    values = M.detach().cpu().double().numpy() if isinstance(M, torch.Tensor) else np.asarray(M, float)
-    if values.ndim != 2:
-        raise ValueError(f"M must be a matrix (2-D), got shape {values.shape}")
+    values = _grid(M, "M")
     if annotate is None:
         annotate = max(values.shape) <= 10
     for labels, size, what in ((row_labels, values.shape[0], "row"),
@@ -301,8 +315,9 @@ def plot_convergence(
     """
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError("runs must be a non-empty dict {name: values or history}")
-    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 2:
-        raise ValueError(f"max_points must be an int >= 2, got {max_points!r}")
+    max_points = _validate.count(max_points, "max_points", 2)
+    if tol is not None:
+        tol = _validate.positive(tol, "tol")
     fig = go.Figure()
     for i, (name, run) in enumerate(runs.items()):
         values = _floats(run.metrics if hasattr(run, "metrics") else run, f"runs[{name!r}]")
@@ -337,8 +352,8 @@ def plot_matrix_frames(
     zrange: the fixed colour range (so colours mean the same in every frame); decimals: rounding
     of the stored values (and of the numbers written in cells up to 10×10).
     """
-    mats = [np.round(f.detach().cpu().double().numpy() if isinstance(f, torch.Tensor) else np.asarray(f, float),
-                     decimals) for f in frames]
+    decimals = _validate.count(decimals, "decimals")
+    mats = [np.round(_grid(f, f"frames[{i}]"), decimals) for i, f in enumerate(frames)]
     if not mats:
         raise ValueError("frames is empty: pass at least one matrix")
     if len(labels) != len(mats):
@@ -435,14 +450,10 @@ def plot_heatmaps(
 
     if not isinstance(matrices, Mapping) or not matrices:
         raise ValueError("matrices must be a non-empty dict {title: matrix}")
-    if isinstance(cols, bool) or not isinstance(cols, int) or cols < 1:
-        raise ValueError(f"cols must be a positive int, got {cols!r}")
+    cols = _validate.count(cols, "cols", 1)
     arrays = {}
     for name, M in matrices.items():
-        values = M.detach().cpu().double().numpy() if isinstance(M, torch.Tensor) else np.asarray(M, float)
-        if values.ndim != 2 or values.size == 0:
-            raise ValueError(f"matrices[{name!r}] must be a non-empty matrix (2-D), got shape {values.shape}")
-        arrays[str(name)] = values
+        arrays[str(name)] = _grid(M, f"matrices[{name!r}]")
     lo = min(float(a.min()) for a in arrays.values())
     hi = max(float(a.max()) for a in arrays.values())
     rows = -(-len(arrays) // cols)

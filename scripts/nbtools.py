@@ -20,8 +20,11 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from gdla_helpers.lessons import LESSONS  # noqa: E402  (the one list of lessons)
+
 NOTEBOOKS = ROOT / "notebooks"
-ORDER = ["01_tensors_and_autograd.ipynb", "02_matrix_inverse_gd.ipynb", "03_svd_gd.ipynb"]
+ORDER = [lesson.file for lesson in LESSONS]
 GENERATED = "gdla-generated"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {

@@ -24,23 +24,18 @@ from pathlib import Path
 
 import torch
 
+import gdla_helpers as gh
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "gdla_helpers" / "resources" / "svd_source_baseline.json"
-SOURCE = {  # name: (seed, shape, transpose)
-    "rand(5,4) seed 314": (314, (5, 4), False),
-    "rand(4,4) seed 315": (315, (4, 4), False),
-    "rand(7,4) seed 316": (316, (7, 4), False),
-    "rand(3,4).T seed 317": (317, (3, 4), True),
-    "rand(4,3) seed 317": (317, (4, 3), False),
-    "rand(50,30) seed 0": (0, (50, 30), False),
-    "rand(200,100) seed 0": (0, (200, 100), False),
-}
 
 
-def matrix(seed: int, shape: tuple[int, int], transpose: bool) -> torch.Tensor:
-    torch.manual_seed(seed)
-    A = torch.rand(*shape).double()
-    return A.T.contiguous() if transpose else A
+def matrices() -> dict[str, torch.Tensor]:
+    """The source's five matrices (gh.source_matrices: the same float32 draws, in float64) and two larger ones."""
+    mats = dict(gh.source_matrices())
+    for shape in ((50, 30), (200, 100)):  # torch.rand after manual_seed(0), as notebook 03 draws them
+        mats[f"rand({shape[0]},{shape[1]}) seed 0"] = torch.rand(*shape, generator=torch.Generator().manual_seed(0)).double()
+    return mats
 
 
 def loss_of(U, d, V, M):
@@ -102,8 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     results = {}
-    for name, (seed, shape, transpose) in SOURCE.items():
-        M = matrix(seed, shape, transpose)
+    for name, M in matrices().items():
         for optimizer in ("momentum", "adam"):
             r = run(M, optimizer, args.steps)
             losses = r.pop("_losses")

@@ -37,7 +37,7 @@ import nbtools  # noqa: E402
 pytestmark = pytest.mark.browser
 
 # The notebooks' own budgets for "Restart kernel and run all" (seconds, from their issues).
-BUDGET_S = {"01_tensors_and_autograd.ipynb": 10, "02_matrix_inverse_gd.ipynb": 20, "03_svd_gd.ipynb": 25}
+BUDGET_S = {lesson.file: lesson.time_budget_s for lesson in nbtools.LESSONS}  # gdla_helpers/lessons.py
 DEFAULT_BUDGET_S = 20  # for notebooks from GDLA_BROWSER_NOTEBOOKS
 SOURCE = Path(os.environ.get("GDLA_BROWSER_NOTEBOOKS") or ROOT / "notebooks").resolve()
 NOTEBOOKS = (nbtools.ORDER if SOURCE == ROOT / "notebooks"

@@ -69,7 +69,7 @@ def test_identity_like_keeps_dtype():
         (lambda: gh.mse(torch.zeros(2, 3), torch.zeros(3, 2)), ValueError, "same shape"),
         (lambda: gh.mse(torch.zeros(3), torch.zeros(1)), ValueError, "broadcasting"),
         (lambda: gh.mse(torch.zeros(2, dtype=torch.int64), torch.zeros(2)), TypeError, ".double()"),
-        (lambda: gh.mse([1.0, 2.0], torch.zeros(2)), TypeError, "torch.tensor"),
+        (lambda: gh.mse([1.0, 2.0], torch.zeros(2)), TypeError, "torch.as_tensor"),
         (lambda: gh.mse(torch.zeros(2), torch.tensor([0.0, float("nan")])), ValueError, "NaN"),
         (lambda: gh.mse(torch.zeros(0), torch.zeros(0)), ValueError, "empty"),
         (lambda: gh.relative_residual(torch.zeros(2, 3), torch.zeros(2, 3)), ValueError, "pinv"),

@@ -13,11 +13,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import nbtools  # noqa: E402
 
 NOTEBOOKS = [ROOT / "notebooks" / name for name in nbtools.ORDER]
-SIZE_BUDGET_KB = {  # from the notebooks' issues; 1 MB is the hard ceiling for all
-    "01_tensors_and_autograd.ipynb": 400,
-    "02_matrix_inverse_gd.ipynb": 700,
-    "03_svd_gd.ipynb": 1000,
-}
+from gdla_helpers.lessons import LESSONS  # noqa: E402  (files, titles and budgets: one list)
+
+SIZE_BUDGET_KB = {lesson.file: lesson.size_budget_kb for lesson in LESSONS}  # 1 MB is the hard ceiling for all
 # Absolute or personal paths that must never leak into stored outputs.
 LEAKY_PATH = re.compile(r"(/home/|/root/|/Users/|/tmp/|[A-Za-z]:\\\\|site-packages|"
                         + re.escape(str(ROOT)) + ")")
@@ -54,6 +52,24 @@ def notebook(request):
 
 def test_all_notebooks_exist():
     assert sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) == sorted(nbtools.ORDER)
+
+
+def test_manifest_titles_are_the_notebooks_titles():
+    for lesson in LESSONS:
+        assert nbtools.title_of(lesson.file) == lesson.title, (
+            f"{lesson.file}: its title is {nbtools.title_of(lesson.file)!r}, gdla_helpers/lessons.py says "
+            f"{lesson.title!r}: change one of them")
+    assert max(lesson.size_budget_kb for lesson in LESSONS) <= 1024, "1 MB is the hard ceiling"
+
+
+def test_readme_lists_the_lessons_of_the_manifest():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for lesson in LESSONS:
+        name = lesson.title.split(" · ", 1)[-1]
+        assert f"| {lesson.number} | [{name}](notebooks/{lesson.file}) |" in readme, f"README table: {lesson.file}"
+        assert f"<!-- lesson-{lesson.number} -->\n### {lesson.title}\n" in readme, f"README section {lesson.number}"
+    listed = re.findall(r"<!-- lesson-(\d+) -->", readme)
+    assert listed == [lesson.number for lesson in LESSONS], "the README's lesson sections follow LESSONS"
 
 
 def test_valid_nbformat_and_kernelspec(notebook):

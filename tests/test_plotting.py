@@ -31,7 +31,7 @@ def test_plot_losses_several_runs_get_names_and_distinct_colours():
 
 
 @pytest.mark.parametrize(("bad", "error"), [([], ValueError), ({}, ValueError), (3.0, TypeError),
-                                            (["a", "b"], ValueError)])
+                                            (["a", "b"], TypeError)])
 def test_plot_losses_bad_input(bad, error):
     with pytest.raises(error):
         gh.plot_losses(bad)
