@@ -69,7 +69,9 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     original = value
     if text and isinstance(value, str):
         try:
-            value = float(value.strip().replace("_", ""))
+            cleaned = value.strip().replace("_", "")
+            # whole numbers as int: float() would round a seed such as 2**63 - 1 to 2**63
+            value = int(cleaned) if integer and cleaned.lstrip("+-").isdigit() else float(cleaned)
         except ValueError:
             raise TypeError(f"{name} must be a number, got the text {original!r}; write it without quotes, "
                             f"e.g. {name} = {'20' if integer else '1e-3'}") from None
@@ -85,7 +87,7 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {original!r}")
     if integer:
-        if float(value) != int(value):
+        if isinstance(value, float) and not value.is_integer():  # an int is whole however large
             raise ValueError(f"{name} must be a whole number, got {original!r}")
         return int(value)
     return float(value)
