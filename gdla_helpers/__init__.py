@@ -49,3 +49,8 @@ __version__ = "0.1.0"
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
            *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__]
+
+from . import checks_01  # noqa: E402  (notebook 01's check on curvature)
+from .checks_01 import *  # noqa: E402, F403
+
+__all__ += checks_01.__all__

@@ -139,7 +139,9 @@ def number(value, name: str, *, integer: bool = False, text: bool = False,
     original = value
     if text and isinstance(value, str):
         try:
-            value = float(value.strip().replace("_", ""))
+            cleaned = value.strip().replace("_", "")
+            # whole numbers as int: float() would round a seed such as 2**63 - 1 to 2**63
+            value = int(cleaned) if integer and cleaned.lstrip("+-").isdigit() else float(cleaned)
         except ValueError:
             raise TypeError(f"{name} must be a number, got the text {original!r}; write it without quotes, "
                             f"e.g. {name} = {'20' if integer else '1e-3'}") from None

@@ -208,7 +208,8 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
         if _close(got, times * expected):
             return _report(name, False, f"that is {times} gradients added up: .grad accumulated "
                            f"over {times} backward() calls.",
-                           "call w.grad.zero_() (or optimizer.zero_grad()) before each backward().")
+                           ("put w.grad = None (what optimizer.zero_grad() does) before each backward() in the loop; "
+                            "w.grad.zero_() works too, but only once w.grad exists, so not on the first pass."))
     return _report(name, False, f"you got {_fmt(got)}, not the gradient {_fmt(expected)}.",
                    "run the fixed loop from a fresh w, then pass w.grad.")
 

@@ -8,6 +8,7 @@ stops the notebook at once with one clear ``ValueError`` instead of a confusing 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from . import _validate
@@ -63,6 +64,10 @@ LESSONS: tuple[Lesson, ...] = (
         Parameter("n_documents", "int", 20, 2, 200, text="2 to 200"),
         Parameter("n_words", "int", 12, 2, 200, text="2 to 200"),
         Parameter("n_topics", "int", 3, 1, 10, text="1 to 10, at most n_documents and n_words"),
+        *(Parameter(name, "float", value, -10.0, 10.0, text="-10 to 10")
+          for name, value in (("m11", 1.5), ("m12", 2.0), ("m21", 0.5), ("m22", 1.0))),
+        Parameter("curvature", "float", 4.0, 0.1, 100.0, log=True, text="0.1 to 100"),
+        Parameter("step_size", "float", 0.4, 1e-3, 10.0, log=True, text="0.001 to 10"),
     )),
     Lesson("02", "02_matrix_inverse_gd.ipynb", "02 · The matrix inverse by gradient descent", 20, 700, (
         Parameter("n", "int", 4, 2, 64, text="2 to 64 (2 to 8 with kind 'rand')"),
@@ -161,6 +166,18 @@ def check_parameters(lesson_key: str, **values) -> tuple:
     return tuple(got.values())
 
 
+KAPPA_MAX_01 = 1e6  # lesson 01's 2×2 matrix M: the largest condition number allowed
+
+
+def _condition_2x2(a: float, b: float, c: float, d: float) -> float:
+    """κ = σ1/σ2 of [[a, b], [c, d]] in closed form (inf when singular): σ1² + σ2² = a² + b² + c² + d², σ1σ2 = |ad − bc|."""
+    total, det = a * a + b * b + c * c + d * d, abs(a * d - b * c)
+    if det == 0:
+        return math.inf
+    sigma1_sq = (total + math.sqrt(max(total * total - 4 * det * det, 0.0))) / 2
+    return sigma1_sq / det  # σ1/σ2 = σ1²/(σ1σ2)
+
+
 def _dependent_rules(number: str, got: dict) -> None:
     """Rules that tie two parameters together (adapting where a value can adapt)."""
     if number == "01":
@@ -169,6 +186,13 @@ def _dependent_rules(number: str, got: dict) -> None:
             raise ValueError(f"n_topics = {n_topics} is larger than n_documents = {got['n_documents']} or "
                              f"n_words = {got['n_words']}: each topic needs at least one document and one "
                              f"word. Lower n_topics or raise the other two in the parameters cell.")
+        kappa = _condition_2x2(got["m11"], got["m12"], got["m21"], got["m22"])
+        if not kappa <= KAPPA_MAX_01:
+            raise ValueError(f"M = [[{got['m11']:g}, {got['m12']:g}], [{got['m21']:g}, {got['m22']:g}]] is "
+                             f"singular or nearly so (determinant {got['m11'] * got['m22'] - got['m12'] * got['m21']:.3g}, "
+                             f"κ = {kappa:.3g}): its smallest singular value is (almost) 0, and section 6 "
+                             f"divides by it. Change an entry in the parameters cell so that κ is at most "
+                             f"1e6 (the default M is [[1.5, 2], [0.5, 1]]).")
     if number == "02" and got["kind"] == "rand" and got["n"] > 8:
         raise ValueError(f"n = {got['n']} is too large for kind = 'rand': torch.rand matrices above 8×8 are "
                          f"so badly conditioned that the runs below take minutes. Use n from 2 to 8 with "

@@ -15,6 +15,7 @@ PUBLIC_API = {
     # checks
     "check_shape",
     "check_dot_product", "check_derivative", "check_fresh_gradient", "check_jacobian",  # 01
+    "check_step_limit",  # 01 (checks_01)
     # data (notebook 01)
     "TopicData", "make_topic_matrix", "make_indicator_matrix",
     # graph + its figure (notebook 01)

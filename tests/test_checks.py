@@ -34,6 +34,11 @@ CASES = {
         lambda c: c((2, 3), (2, 3)),
     ),
     # --- notebook 01 ---
+    "check_step_limit": (
+        lambda c: c(None, lambda x: 3 * x**2 - 2 * x + 5),
+        lambda c: c(1 / 6, lambda x: 3 * x**2 - 2 * x + 5),
+        lambda c: c(1 / 3, lambda x: 3 * x**2 - 2 * x + 5),
+    ),
     "check_dot_product": (
         lambda c: c(None, torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
         lambda c: c(31, torch.tensor([1, 2, 3]), torch.tensor([4, 5, 6])),
