@@ -13,10 +13,12 @@ renderer changes, no network. Each module owns one idea:
 - ``graph``: autograd's computation graph as plain data (``autograd_graph``).
 - ``lessons``: the list of lessons (files, titles, budgets) and their parameters' ranges.
 - ``svd``: the SVD by gradient descent (the source's recipe, a hybrid and a pure method) and fair comparisons.
+- ``counting``: comparing measured with predicted iteration counts, and counting many runs at once.
 """
 
-from . import checks, data, gd, graph, inverse, lessons, losses, matrices, plotting, svd
+from . import checks, counting, data, gd, graph, inverse, lessons, losses, matrices, plotting, svd
 from .checks import *  # noqa: F403
+from .counting import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403
 from .graph import *  # noqa: F403
@@ -31,4 +33,5 @@ __version__ = "0.1.0"
 
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
-           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__]
+           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__,
+           *counting.__all__]
