@@ -85,6 +85,8 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {original!r}")
     if integer:
+        if isinstance(value, int):
+            return value  # exact, however large (float(2**63 - 1) would round it)
         if float(value) != int(value):
             raise ValueError(f"{name} must be a whole number, got {original!r}")
         return int(value)
