@@ -15,11 +15,13 @@ renderer changes, no network. Each module owns one idea:
 - ``svd``: the SVD by gradient descent, gathered from three modules by idea: ``svd_source`` (the
   source's recipe and its shipped baseline), ``svd_methods`` (the hybrid and the pure method that
   work) and ``svd_measures`` (the error measures and the fair comparison with torch.linalg.svd).
+- ``counting``: comparing measured with predicted iteration counts, and counting many runs at once.
 - ``_validate``: the one way every helper checks its input (the rules are in its docstring).
 """
 
 from . import (  # noqa: F401
            checks,
+           counting,
            data,
            gd,
            graph,
@@ -34,6 +36,7 @@ from . import (  # noqa: F401
            svd_source,
 )
 from .checks import *  # noqa: F403
+from .counting import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403
 from .graph import *  # noqa: F403
@@ -48,7 +51,7 @@ __version__ = "0.1.0"
 
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
-           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__]
+           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__, *counting.__all__]
 
 from . import checks_01  # noqa: E402  (notebook 01's check on curvature)
 from .checks_01 import *  # noqa: E402, F403
