@@ -69,7 +69,8 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     original = value
     if text and isinstance(value, str):
         try:
-            value = float(value.strip().replace("_", ""))
+            cleaned = value.strip().replace("_", "")
+            value = int(cleaned) if cleaned.lstrip("+-").isdigit() else float(cleaned)  # an int stays exact ("9223372036854775807")
         except ValueError:
             raise TypeError(f"{name} must be a number, got the text {original!r}; write it without quotes, "
                             f"e.g. {name} = {'20' if integer else '1e-3'}") from None
@@ -85,7 +86,7 @@ def number(value, name: str, *, integer: bool = False, text: bool = False) -> fl
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {original!r}")
     if integer:
-        if float(value) != int(value):
+        if isinstance(value, float) and not value.is_integer():  # an int is whole (float(2**63 - 1) is not exact)
             raise ValueError(f"{name} must be a whole number, got {original!r}")
         return int(value)
     return float(value)
