@@ -13,9 +13,10 @@ renderer changes, no network. Each module owns one idea:
 - ``graph``: autograd's computation graph as plain data (``autograd_graph``).
 - ``lessons``: the list of lessons (files, titles, budgets) and their parameters' ranges.
 - ``svd``: the SVD by gradient descent (the source's recipe, a hybrid and a pure method) and fair comparisons.
+- ``randomized``: the randomised SVD by hand (range finder, oversampling, power iterations).
 """
 
-from . import checks, data, gd, graph, inverse, lessons, losses, matrices, plotting, svd
+from . import checks, data, gd, graph, inverse, lessons, losses, matrices, plotting, randomized, svd
 from .checks import *  # noqa: F403
 from .data import *  # noqa: F403
 from .gd import *  # noqa: F403
@@ -25,10 +26,12 @@ from .lessons import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .matrices import *  # noqa: F403
 from .plotting import *  # noqa: F403
+from .randomized import *  # noqa: F403
 from .svd import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
-           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__]
+           *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__,
+           *randomized.__all__]

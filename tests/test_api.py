@@ -34,6 +34,8 @@ PUBLIC_API = {
     "svd_ascent", "svd_errors", "compare_svd", "low_rank", "load_source_baseline",
     "check_svd_reconstruction", "check_rank_k_error", "check_top_singular_pair", "check_word_topics",
     "plot_heatmaps",
+    # randomized (notebook 03)
+    "randomized_svd",
 }
 
 
