@@ -128,7 +128,10 @@ def _shape(p: Parameter, value) -> tuple[int, int]:
         raise ValueError(f"{p.name} must be two sizes (m, n) such as (50, 30), got {value!r}; "
                          f"{p.name} must be {p.text}")
     side = Parameter(p.name, "int", p.default, p.low, p.high, text=p.text)
-    m, n = (_number(side, s) for s in parts)
+    try:
+        m, n = (_number(side, s) for s in parts)
+    except ValueError as error:  # name the whole shape, not the one side that failed
+        raise _range_error(p, value, f" (each side must be a whole number from {p.low} to {p.high})") from error
     if min(m, n) > 100:
         raise _range_error(p, value, f" (the smaller side of {m}×{n} is above 100)")
     return m, n

@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/svd_source_baseline.py            # writes gdla_helpers/resources/svd_source_baseline.json
     .venv/bin/python scripts/svd_source_baseline.py --steps 500 --out /tmp/x.json   # a quick try
+    .venv/bin/python scripts/svd_source_baseline.py --long-only   # redo only the long 7×4 run in the file
 
 The file ships inside the package (so it is there on Colab too); notebook 03 loads it with
 gh.load_source_baseline() for its 20 000-step table (it runs only a few thousand steps itself).
@@ -13,6 +14,10 @@ torch.manual_seed(314); loss = mse(U·diag(d²)·Vᵀ, M) + mse(UᵀU, I)/100 + 
 float32; here the same matrices and start values are cast to float64. A momentum run that reaches
 NaN is stopped there (every later step would stay NaN) and its first NaN step is recorded.
 Deterministic: one thread, no timings in the output file.
+
+"long_runs" holds the 7×4 momentum run continued to 100 000 steps (LONG_STEPS), with the
+singular-value errors (each value's and the largest) at every CHECKPOINTS step: it shows that the
+20 000-step run had not settled (the close pair σ3/σ4 mixes slowly) rather than reached a balance.
 """
 
 from __future__ import annotations
@@ -44,14 +49,24 @@ def loss_of(U, d, V, M):
     return mse(U @ torch.diag(d * d) @ V.T, M) + mse(U.T @ U, eye) / 100 + mse(V @ V.T, eye) / 100
 
 
-def run(M: torch.Tensor, optimizer: str, steps: int) -> dict:
+LONG = {"rand(7,4) seed 316 | momentum": ("rand(7,4) seed 316", "momentum")}
+LONG_STEPS = 100_000
+CHECKPOINTS = (1_000, 5_000, 10_000, 20_000, 40_000, 60_000, 80_000, 100_000)
+
+
+def run(M: torch.Tensor, optimizer: str, steps: int, checkpoints: tuple[int, ...] = ()) -> dict:
     m, n = M.shape
     torch.manual_seed(314)
     U, d, V = (torch.rand(*s).double().requires_grad_() for s in ((m, n), (n,), (n, n)))
-    losses, first_nan = [], None
+    losses, first_nan, marks = [], None, {}
+    sigma = torch.linalg.svdvals(M)
     if optimizer == "adam":
         opt = torch.optim.Adam([U, d, V], weight_decay=1e-5)
     for step in range(steps):
+        if step in checkpoints:
+            s_now = torch.sort((d * d).detach(), descending=True).values
+            each = ((s_now - sigma).abs() / sigma).tolist()
+            marks[str(step)] = {"singular_value_error": max(each), "each": each}
         if optimizer == "adam":
             opt.zero_grad()
         loss = loss_of(U, d, V, M)
@@ -68,7 +83,10 @@ def run(M: torch.Tensor, optimizer: str, steps: int) -> dict:
                     p -= 0.9 * p.grad
                     p.grad *= 0.9
     final = float(loss_of(U, d, V, M).detach())
-    sigma = torch.linalg.svdvals(M)
+    if steps in checkpoints and first_nan is None:
+        s_now = torch.sort((d * d).detach(), descending=True).values
+        each = ((s_now - sigma).abs() / sigma).tolist()
+        marks[str(steps)] = {"singular_value_error": max(each), "each": each}
     s = torch.sort((d * d).detach(), descending=True).values
     err = float(((s - sigma).abs() / sigma).max()) if first_nan is None else math.nan
     worst = int(((s - sigma).abs() / sigma).argmax()) if first_nan is None else None
@@ -87,6 +105,7 @@ def run(M: torch.Tensor, optimizer: str, steps: int) -> dict:
         "curve_steps": sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0}),
         "curve": None,
         "_losses": losses,
+        **({"checkpoints": marks} if checkpoints else {}),
     }
 
 
@@ -94,8 +113,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--long-only", action="store_true",
+                        help="recompute only the long runs and keep the rest of the existing file")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    long_runs = {}
+    for key, (name, optimizer) in LONG.items():
+        r = run(matrix(*SOURCE[name]), optimizer, LONG_STEPS, CHECKPOINTS)
+        losses = r.pop("_losses")
+        r["curve_steps"] = sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0})
+        r["curve"] = [losses[k] for k in r["curve_steps"]]
+        long_runs[key] = r
+        print(f"{key} to {LONG_STEPS} steps: " + ", ".join(
+            f"{k}: {v['singular_value_error']:.1e}" for k, v in r["checkpoints"].items()))
+    if args.long_only:
+        payload = json.loads(args.out.read_text(encoding="utf-8"))
+        payload["long_steps"], payload["long_runs"] = LONG_STEPS, long_runs
+        args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        print(f"updated the long runs in {args.out}")
+        return
     results = {}
     for name, M in matrices().items():
         for optimizer in ("momentum", "adam"):
@@ -112,6 +148,8 @@ def main() -> None:
         "torch": torch.__version__.split("+")[0],
         "steps": args.steps,
         "results": results,
+        "long_steps": LONG_STEPS,
+        "long_runs": long_runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")

@@ -38,6 +38,8 @@ PUBLIC_API = {
     "plot_heatmaps",
     # lessons (every notebook's parameters cell)
     "check_parameters",
+    # randomized (notebook 03)
+    "randomized_svd",
 }
 # Public names that learners never meet in a notebook: the manifest that scripts and tests read.
 NOT_IN_NOTEBOOKS = {"identity_like"}
