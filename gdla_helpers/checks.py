@@ -393,7 +393,7 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
 def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
     """Check a pseudo-inverse against torch.linalg.pinv (entries within atol).
 
-    Introduced in notebook 02, section "When there is no inverse".
+    Introduced in notebook 02, section "Deep dive: when there is no inverse".
 
     Parameters: answer: your X (n×m for an m×n M); M: the matrix; atol: allowed entry error.
     """

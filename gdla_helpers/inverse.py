@@ -40,7 +40,7 @@ NON_SQUARE_HINT = (
 def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
     """The loss of the inverse problem: mse(X·M, I) ("left"), mse(M·X, I) ("right") or of their average ("both").
 
-    Introduced in notebook 02, section "Three ways to pose the problem".
+    Introduced in notebook 02, section "Deep dive: three ways to pose the problem".
 
     Parameters: X: the current guess (n×m for an m×n M; "right"/"both" need a square M);
     M: the matrix; side: "left", "right" or "both".
@@ -286,7 +286,7 @@ def pinv_gd(
 ) -> tuple[torch.Tensor, gd.History]:
     """The Moore–Penrose pseudo-inverse of any m×n M by gradient descent on mse(X·M, I_n) from X = 0.
 
-    Introduced in notebook 02, section "When there is no inverse".
+    Introduced in notebook 02, section "Deep dive: when there is no inverse".
 
     From X = 0 every step stays in the row space of Mᵀ, so the limit is torch.linalg.pinv(M).
     A start X0 adds a part X0·(I − M·M⁺) that no step changes. The metric is the gradient's
@@ -306,7 +306,7 @@ def newton_schulz(
 ) -> gd.Solution:
     """The inverse by the Newton–Schulz iteration X ← X(2I − MX) from X₀ = Mᵀ/(‖M‖₁‖M‖∞).
 
-    Introduced in notebook 02, section "Beyond plain gradient steps".
+    Introduced in notebook 02, section "Deep dive: beyond plain gradient steps".
 
     Each step squares the residual I − X·M, so once it is below 1 the digits double per step.
     Returns (X, residuals) with residuals[k] = ‖X_k·M − I‖_F/√n, which also carries the run's

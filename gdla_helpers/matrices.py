@@ -50,7 +50,7 @@ def matrix_with_singular_values(
 ) -> torch.Tensor:
     """A matrix U·diag(s)·Vᵀ with the given singular values and random orthogonal U, V.
 
-    Introduced in notebook 02, section "When there is no inverse".
+    Introduced in notebook 02, section "Deep dive: when there is no inverse".
 
     Parameters: singular_values: k non-negative numbers (zeros make the matrix singular);
     shape: (m, n) with min(m, n) == k (default: square k×k); seed: for the local generator

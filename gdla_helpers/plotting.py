@@ -23,7 +23,7 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
 def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> go.Figure:
     """Apply the course's look (palette, white background, titles) to fig and return it.
 
-    Introduced in notebook 03, section "The source's recipe".
+    Introduced in notebook 01, section "What a matrix does to a vector: singular values and κ".
     """
     fig.update_layout(
         title={"text": title},

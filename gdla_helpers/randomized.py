@@ -1,6 +1,6 @@
 """Randomised SVD by hand: a range finder with oversampling and power iterations (Halko et al. 2011).
 
-Introduced in notebook 03, section "Randomised SVD: what people use at scale". The steps are the
+Introduced in notebook 03, section "Randomised SVD by hand: what people use at scale". The steps are the
 ones `torch.svd_lowrank` takes, in the same order and drawing from the same random numbers, so given
 the same seed the two agree to rounding.
 """
@@ -32,7 +32,7 @@ def randomized_svd(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The top `rank` singular triplets of M by a randomised range finder: (U, S, V), V not Vᵀ.
 
-    Introduced in notebook 03, section "Randomised SVD: what people use at scale".
+    Introduced in notebook 03, section "Randomised SVD by hand: what people use at scale".
 
     Steps (for a wide M, the same on Mᵀ, then U and V swap, as `torch.svd_lowrank` does):
     1. draw a Gaussian n×q test matrix Ω, q = rank + oversample (the extra columns catch the part

@@ -7,7 +7,7 @@ import torch
 
 import gdla_helpers as gh
 
-DEFAULTS = {p.name: p.default for p in gh.lesson("01").parameters}
+DEFAULTS = {p.name: p.default for p in gh.lessons.lesson("01").parameters}
 
 
 def test_check_step_limit_accepts_two_over_the_curvature(capsys):

@@ -62,8 +62,9 @@ def answers(name: str) -> tuple[set[str], set[str]]:
     other_lines = {line.strip() for text in _texts(nbformat.from_dict({"cells": others})) for line in text.splitlines()}
     lines = {line.strip() for c in solutions for line in c.source.splitlines()
              if line.strip() and not line.strip().startswith("#")} - other_lines
-    other_names = set().union(*(_defined(c.source) for c in others if c.cell_type == "code"))
-    names = set().union(*(_defined(c.source) for c in solutions)) - other_names
+    # Names the rest of the lesson also uses (in code or prose, like "gap") give nothing away.
+    other_words = set(re.findall(r"\w+", "\n".join(_texts(nbformat.from_dict({"cells": others})))))
+    names = set().union(*(_defined(c.source) for c in solutions)) - other_words
     return lines, names
 
 
@@ -87,9 +88,10 @@ def test_no_answer_survives(edition, name):
 def test_every_exercise_is_not_attempted_and_navigation_works(edition, name):
     full = nbformat.read(nbtools.NOTEBOOKS / name, as_version=4)
     nb = nbformat.read(edition / "notebooks" / name, as_version=4)
-    exercises = sum(student.is_solution(c) for c in full.cells)
+    exercises = sum(student.is_scaffold(c) for c in full.cells)
+    assert sum(student.is_solution(c) for c in full.cells) >= exercises >= 4, f"{name}: a solution per exercise"
     checks = [nb.cells[i] for i in student.exercise_checks(nb)]
-    assert len(checks) == exercises >= 4, f"{name}: {len(checks)} exercise checks, {exercises} solutions"
+    assert len(checks) == exercises, f"{name}: {len(checks)} exercise checks for {exercises} exercises"
     shown = sum(NOT_ATTEMPTED in t for c in checks for t in _texts(nbformat.from_dict({"cells": [c]})))
     assert shown == exercises, f"{name}: {shown} of {exercises} exercise checks print {NOT_ATTEMPTED!r}"
     assert all("nbval-check-output" in c.metadata.tags for c in checks), "nbval re-checks each exercise's check"
