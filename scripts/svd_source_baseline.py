@@ -119,7 +119,7 @@ def main() -> None:
     torch.set_num_threads(1)
     long_runs = {}
     for key, (name, optimizer) in LONG.items():
-        r = run(matrix(*SOURCE[name]), optimizer, LONG_STEPS, CHECKPOINTS)
+        r = run(matrices()[name], optimizer, LONG_STEPS, CHECKPOINTS)
         losses = r.pop("_losses")
         r["curve_steps"] = sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0})
         r["curve"] = [losses[k] for k in r["curve_steps"]]
