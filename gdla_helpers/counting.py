@@ -67,12 +67,10 @@ def count_heavy_ball_iterations(
         raise ValueError(f"Ms must hold square matrices (shape (b, n, n)), got shape {tuple(Ms.shape)}")
     lrs, momenta = list(lrs), list(momenta)
     if len(lrs) != b or len(momenta) != b:
-        raise ValueError(f"give one lr and one momentum per matrix: {b} matrices, {len(lrs)} lrs, "
-                         f"{len(momenta)} momenta")
-    lrs = [_validate.number(v, "lr") for v in lrs]
-    momenta = [_validate.number(v, "momentum") for v in momenta]
-    if any(v <= 0 for v in lrs) or any(not 0 <= v < 1 for v in momenta):
-        raise ValueError(f"each lr must be > 0 and each momentum in [0, 1), got lrs {lrs} and momenta {momenta}")
+        raise ValueError(f"lrs and momenta: give one lr and one momentum per matrix: {b} matrices, "
+                         f"{len(lrs)} lrs, {len(momenta)} momenta")
+    lrs = [_validate.positive(v, f"lrs[{i}]") for i, v in enumerate(lrs)]
+    momenta = [_validate.fraction(v, f"momenta[{i}]") for i, v in enumerate(momenta)]
     tol = _validate.number(tol, "tol")
     if tol < 0:
         raise ValueError(f"tol must be >= 0, got {tol}")

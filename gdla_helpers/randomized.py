@@ -15,11 +15,7 @@ __all__ = ["randomized_svd"]
 
 
 def _count(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
+    return _validate.count(value, name, minimum)
 
 
 def randomized_svd(

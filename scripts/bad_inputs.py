@@ -436,6 +436,11 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
         ("check_top_singular_pair", lambda answer, M=Mi: gh.check_top_singular_pair(answer, M), {"answer": (U[:, 0], V[:, 0])},
          {"answer": {"one vector": (U[:, 0], False), "wrong length": ((U[:2, 0], V[:, 0]), False)},
           "M": {**given_matrices(square=False), "zero": (zero, ValueError)}}),
+        ("check_step_limit", lambda answer, f=lambda t: 2 * t**2: gh.check_step_limit(answer, f), {"answer": 0.5},
+         {"answer": {"string": ("1", False), "NaN": (math.nan, False), "wrong": (0.25, False),
+                     "NumPy scalar": (np.float64(0.5), True), "0-d tensor": (torch.tensor(0.5), True)},
+          "f": {"string": ("x**2", TypeError), "quartic": (lambda t: t**4, ValueError),
+                "linear": (lambda t: 3 * t, ValueError)}}),
         ("check_word_topics", lambda answer, word_topic=TOPICS: gh.check_word_topics(
             answer, word_topic), {"answer": [1, 1, 0, 0]},
          {"answer": {"floats": ([0.5, 0.7, 1.2, 1.9], False), "string": ("0011", False),
@@ -454,6 +459,29 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
                     own = (lambda r: isinstance(r, bool)) if expect == "ok" else None
                 kwargs = {**base, argument: value}
                 rows.append(Row(name, argument, case, (lambda kw=kwargs, call=call: call(**kw)), expect, own))
+
+    # counting (notebook 02) and randomized (notebook 03)
+    R("same_count", lambda **kw: gh.same_count(**kw), {"measured": 10, "predicted": 10},
+      {"measured": {"string": ("10", TypeError), "negative": (-1, ValueError), "not whole": (10.5, TypeError),
+                    "bool": (True, TypeError)},
+       "slack": numbers("count", 1)})
+    Mb = A[None]
+    R("count_heavy_ball_iterations", lambda **kw: gh.count_heavy_ball_iterations(**kw),
+      {"Ms": Mb, "lrs": [0.2], "momenta": [0.5], "max_iter": 100},
+      {"Ms": {"2-D": (A, ValueError), "NaN": (_with(math.nan)[None], ValueError), "list": (Mb.tolist(), TypeError),
+              "integer": (Mb.long(), TypeError), "non-square": (torch.ones(1, 3, 2, dtype=torch.float64), ValueError)},
+       "lrs": {"wrong length": ([0.2, 0.2], ValueError), "negative": ([-0.2], ValueError), "string": (["a"], TypeError)},
+       "momenta": {"one": ([1.0], ValueError), "NaN": ([math.nan], ValueError)},
+       "max_iter": numbers("count", 100),
+       "tol": {"negative": (-1.0, ValueError), "NaN": (math.nan, ValueError), "string": ("abc", TypeError)}},
+      check=lambda r: isinstance(r, list) and len(r) == 1)
+    R("randomized_svd", lambda **kw: gh.randomized_svd(**kw), {"M": A, "rank": 2, "oversample": 1},
+      {"M": {k: v for k, v in bad_matrices(square=False).items()},
+       "rank": {**numbers("count", 2), "too large": (4, ValueError), "zero": (0, ValueError)},
+       "oversample": {**numbers("count", 1), "too large": (5, ValueError)},
+       "power_iterations": numbers("count", 2),
+       "generator": {"seed instead": (0, TypeError)}},
+      check=lambda r: len(r) == 3 and r[1].shape == (2,))
 
     # lessons
     R("check_parameters", lambda **kw: gh.check_parameters("02", **kw),
