@@ -476,7 +476,7 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
        "tol": {"negative": (-1.0, ValueError), "NaN": (math.nan, ValueError), "string": ("abc", TypeError)}},
       check=lambda r: isinstance(r, list) and len(r) == 1)
     R("randomized_svd", lambda **kw: gh.randomized_svd(**kw), {"M": A, "rank": 2, "oversample": 1},
-      {"M": {k: v for k, v in bad_matrices(square=False).items()},
+      {"M": bad_matrices(square=False),
        "rank": {**numbers("count", 2), "too large": (4, ValueError), "zero": (0, ValueError)},
        "oversample": {**numbers("count", 1), "too large": (5, ValueError)},
        "power_iterations": numbers("count", 2),

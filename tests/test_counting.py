@@ -70,7 +70,7 @@ def test_batched_counts_refuse_bad_input():
         gh.count_heavy_ball_iterations(torch.ones(1, 2, 3, dtype=torch.float64), [1.0], [0.0])
     with pytest.raises(ValueError, match="one lr and one momentum per matrix"):
         gh.count_heavy_ball_iterations(M, [1.0, 2.0], [0.0])
-    with pytest.raises(ValueError, match="momentum"):
+    with pytest.raises(ValueError, match="momenta"):
         gh.count_heavy_ball_iterations(M, [1.0], [1.0])
     with pytest.raises(ValueError, match="tol"):
         gh.count_heavy_ball_iterations(M, [1.0], [0.0], tol=-1.0)

@@ -54,10 +54,10 @@ def test_power_iterations_cure_a_flat_tail():
 
 @pytest.mark.parametrize(("kwargs", "error", "words"), [
     ({"M": [[1.0, 2.0]], "rank": 1}, TypeError, "torch.Tensor"),
-    ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 0}, ValueError, "rank must be at least 1"),
+    ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 0}, ValueError, "rank must be >= 1"),
     ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 4}, ValueError, "at most min"),
     ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 2, "oversample": 2}, ValueError, "lower oversample"),
-    ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 1.0}, TypeError, "rank must be an int"),
+    ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 1.5}, ValueError, "rank must be a whole number"),
     ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 1, "power_iterations": -1}, ValueError, "power_iterations"),
     ({"M": torch.ones(4, 3, dtype=torch.float64), "rank": 1, "oversample": 0, "generator": 3}, TypeError, "generator"),
 ])
