@@ -123,6 +123,16 @@ def execute(name: str, *, kernels_dir: Path | None = None, kernel_name: str = "p
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     run = Run(name, notebook=nb)
     start = time.perf_counter()
+    try:
+        _run_cells(client, km, nb, run, twice, probe)
+    finally:  # we own the kernel manager, so nbclient leaves the kernel running: stop it here
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def _run_cells(client: NotebookClient, km: KernelManager, nb, run: Run, twice: bool, probe: bool) -> None:
     with client.setup_kernel():
         run.kernel_exe = _kernel_exe(km)
         for index, cell in enumerate(nb.cells):
@@ -145,5 +155,3 @@ def execute(name: str, *, kernels_dir: Path | None = None, kernel_name: str = "p
             client.execute_cell(cell, len(nb.cells) - 1)
             nb.cells.pop()
             run.probe = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream").strip()
-    run.seconds = time.perf_counter() - start
-    return run
