@@ -23,6 +23,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_rerun.py": "re-run safety (cells twice)",
 }
 _seconds: dict[str, float] = defaultdict(float)
+REPORT: list[str] = []  # lines a stage wants in the final summary (emulated times, sweep times)
 _start = time.perf_counter()
 
 
@@ -41,6 +42,10 @@ def pytest_terminal_summary(terminalreporter):
     for stage, seconds in sorted(_seconds.items(), key=lambda kv: -kv[1]):
         terminalreporter.write_line(f"{stage:<32} {seconds:7.1f}")
     terminalreporter.write_line(f"{'total wall time':<32} {time.perf_counter() - _start:7.1f}")
+    if REPORT:
+        terminalreporter.section("notebook stages: measured, not asserted")
+        for line in REPORT:
+            terminalreporter.write_line(line)
 
 
 DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(

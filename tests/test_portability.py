@@ -20,6 +20,7 @@ from pathlib import Path
 import _kernels  # tests/_kernels.py (pytest puts tests/ on sys.path)
 import pytest
 
+import conftest  # the project's conftest.py: its REPORT lines end the run's summary
 import gdla_helpers as gh
 
 pytestmark = [pytest.mark.portability, pytest.mark.slow]
@@ -42,10 +43,15 @@ def emulated_runs(tmp_path_factory) -> dict[str, _kernels.Run]:
                                      kernel_name=_kernels.EMULATED_KERNEL, probe=True, timeout=1800)
                    for name in order}
         runs = {name: future.result() for name, future in futures.items()}
-    print(f"\nportability stage: kernels emulated as {cpu} (host: {_kernels.host_vendor()}) with {qemu}")
+    header = f"portability stage: kernels emulated as {cpu} (host: {_kernels.host_vendor()}) with {qemu}"
+    print("\n" + header)
+    conftest.REPORT.append(header)
     for name, run in runs.items():
         budget = EMULATED_BUDGET_S[gh.lessons.lesson(name).number]
-        print(f"  {name:34s} {run.seconds:6.0f} s emulated (budget {budget} s), kernel exe {run.kernel_exe}")
+        over = "  OVER BUDGET" if run.seconds > budget else ""
+        line = f"  {name:34s} {run.seconds:6.0f} s emulated (budget {budget} s){over}, kernel exe {run.kernel_exe}"
+        print(line)
+        conftest.REPORT.append(line)
     runs["_meta"] = (qemu, cpu)
     return runs
 
@@ -62,6 +68,5 @@ def test_notebook_runs_on_the_other_vendor(emulated_runs, name):
     assert run.probe and run.probe != native, (
         f"the float32 probe gave {run.probe!r} in the kernel and {native!r} natively: the kernel did not "
         f"compute as a {cpu} would")
-    budget = EMULATED_BUDGET_S[gh.lessons.lesson(name).number]
-    # Timings are reported above, not asserted; only a run three times over its budget (a hang) fails.
-    assert run.seconds <= 3 * budget + 60, f"{name} took {run.seconds:.0f} s emulated (budget {budget} s)"
+    # Timings are benchmarked, not asserted: the fixture prints each notebook's emulated time next
+    # to its budget (a hang is caught by nbclient's per-cell timeout).

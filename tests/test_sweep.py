@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import conftest  # the project's conftest.py: its REPORT lines end the run's summary
 import gdla_helpers as gh
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,9 +266,11 @@ def sweep(tmp_path_factory):
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=int(os.environ.get("GDLA_SWEEP_WORKERS", "2"))) as pool:
         results = list(pool.map(lambda r: (_papermill(r[0], out_dir), r[1]), rows))
-    print(f"\nparameter sweep: {len(rows)} runs in {time.perf_counter() - start:.0f} s")
+    lines = [f"parameter sweep: {len(rows)} papermill runs in {time.perf_counter() - start:.0f} s, the slowest:"]
     for (row, code, _, seconds, _), _inside in sorted(results, key=lambda r: -r[0][3])[:8]:
-        print(f"  {seconds:5.0f} s  {_id(row)}  (exit {code})")
+        lines.append(f"  {seconds:5.0f} s  {_id(row)}  (exit {code})")
+    print("\n" + "\n".join(lines))
+    conftest.REPORT.extend(lines)
     return {_id(row): (code, nb, stderr, inside) for (row, code, nb, _, stderr), inside in results}
 
 
