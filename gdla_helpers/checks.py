@@ -1,4 +1,4 @@
-"""Exercise self-checks: each prints one short line and returns True or False.
+"""Exercise self-checks: each prints one short line and returns a Verdict (true when right).
 
 A blank answer (None or ...) prints "not attempted yet" and returns False without raising, so
 "Run All" never stops at an exercise the learner has not done yet. A wrong answer of any kind or
@@ -38,21 +38,51 @@ def _blank(answer) -> bool:
     return answer is None or answer is Ellipsis
 
 
-def _report(name: str, ok: bool, detail: str = "", hint: str = "") -> bool:
-    """Print the one-line verdict of check `name` and return ok."""
+class Verdict:
+    """A check's outcome: true when the answer is right; shows nothing in a notebook.
+
+    The check has already printed its one-line verdict, so a check on a cell's last line must not
+    also echo ``True``/``False`` under it. ``bool(v)``, ``if v:`` and ``v == True`` work as for a bool.
+    """
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool):
+        self.ok = bool(ok)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (bool, Verdict)):
+            return self.ok == bool(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return f"Verdict({'right' if self.ok else 'not right yet'})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the printed line is the verdict."""
+
+
+def _report(name: str, ok: bool, detail: str = "", hint: str = "") -> Verdict:
+    """Print the one-line verdict of check `name` and return it as a Verdict."""
     if ok:
         print(f"{PASS} {name}: correct. {detail}".rstrip())
     else:
         print(f"{FAIL} {name}: {detail} Hint: {hint}".strip())
-    return ok
+    return Verdict(ok)
 
 
-def _not_attempted(name: str) -> bool:
+def _not_attempted(name: str) -> Verdict:
     print(f"{BLANK} {name}: not attempted yet (replace None with your answer and run the cell).")
-    return False
+    return Verdict(False)
 
 
-def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> bool:
+def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> Verdict:
     """Check a predicted shape (a tuple of ints, or a tensor whose shape is compared).
 
     Introduced in notebook 01, section "torch.matmul (alias @) and its shape rules".
@@ -128,7 +158,7 @@ def _given(t, name: str, *, ndim: int | None = None, square: bool = False) -> to
     return t.detach().to(torch.float64)
 
 
-def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> bool:
+def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> Verdict:
     """Check a dot product a·b computed without torch.dot.
 
     Introduced in notebook 01, section "Vectors and the dot product".
@@ -154,7 +184,7 @@ def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> bool:
                    "multiply the vectors entry by entry (a * b), then add up the products (.sum()).")
 
 
-def check_derivative(answer, f, x: float) -> bool:
+def check_derivative(answer, f, x: float) -> Verdict:
     """Check a hand-derived value of f′(x) against autograd.
 
     Introduced in notebook 01, section "Computation graphs".
@@ -184,7 +214,7 @@ def check_derivative(answer, f, x: float) -> bool:
                    "apply the chain rule one layer at a time, from the outside in.")
 
 
-def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
+def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> Verdict:
     """Check that a gradient holds one backward() call's worth, not an accumulated sum.
 
     Introduced in notebook 01, section "Gradients accumulate".
@@ -214,7 +244,7 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor) -> bool:
                    "run the fixed loop from a fresh w, then pass w.grad.")
 
 
-def check_jacobian(answer, f, x: torch.Tensor) -> bool:
+def check_jacobian(answer, f, x: torch.Tensor) -> Verdict:
     """Check a hand-computed Jacobian matrix of f at x (rows: outputs, columns: inputs).
 
     Introduced in notebook 01, section "backward(v) is a vector–Jacobian product".
@@ -268,7 +298,7 @@ def _number_answer(answer, name: str):
     return float(got.reshape(())), None
 
 
-def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str = "left") -> bool:
+def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str = "left") -> Verdict:
     """Check a closed-form gradient of mse(X·M, I) ("left") or mse(M·X, I) ("right") with respect to X.
 
     Introduced in notebook 02, section "The first gradient, by hand".
@@ -304,7 +334,7 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
                    "where M is.")
 
 
-def check_largest_stable_lr(answer, M: torch.Tensor) -> bool:
+def check_largest_stable_lr(answer, M: torch.Tensor) -> Verdict:
     """Check the largest stable learning rate of plain gradient descent on mse(X·M, I).
 
     Introduced in notebook 02, section "The largest safe step".
@@ -335,7 +365,7 @@ def check_largest_stable_lr(answer, M: torch.Tensor) -> bool:
 
 
 def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: float = 0.0,
-                               tol: float = 1e-6) -> bool:
+                               tol: float = 1e-6) -> Verdict:
     """Check a prediction of the iterations gradient descent needs on M (within ±15 % of a real run).
 
     Introduced in notebook 02, section "Predicting the iteration count".
@@ -367,7 +397,7 @@ def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: flo
                    "recurrence of every curvature direction.")
 
 
-def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
+def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
     """Check an approximate inverse: ‖X·M − I‖_F/√n <= tol.
 
     Introduced in notebook 02, section "The loop you wrote, packaged".
@@ -390,7 +420,7 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
                    "run more iterations (check the history's message) or tune lr and momentum.")
 
 
-def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
+def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> Verdict:
     """Check a pseudo-inverse against torch.linalg.pinv (entries within atol).
 
     Introduced in notebook 02, section "Deep dive: when there is no inverse".
@@ -419,7 +449,7 @@ def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> bool:
 
 # --- notebook 03 ---------------------------------------------------------------------------------
 
-def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.Tensor) -> bool:
+def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.Tensor) -> Verdict:
     """Check that answer rebuilds U·diag(S)·Vᵀ from an SVD's factors.
 
     Introduced in notebook 03, section "The shapes of an SVD".
@@ -445,7 +475,7 @@ def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.
                    "U * S scales U's columns; then multiply by V.T.")
 
 
-def check_rank_k_error(answer, M: torch.Tensor, k: int) -> bool:
+def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
     """Check ‖M - M_k‖_F for the best rank-k approximation M_k (Eckart–Young: the tail of σ).
 
     Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
@@ -476,7 +506,7 @@ def check_rank_k_error(answer, M: torch.Tensor, k: int) -> bool:
                    "keep the k largest singular values; the error is sqrt(sum of the squared rest).")
 
 
-def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> bool:
+def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
     """Check a top singular pair (u, v): unit vectors with M·v = σ₁·u (either common sign).
 
     Introduced in notebook 03, section "One pair at a time: the power method".
@@ -529,7 +559,7 @@ def _labels(answer) -> list[int]:
     return out
 
 
-def check_word_topics(answer, word_topic: torch.Tensor) -> bool:
+def check_word_topics(answer, word_topic: torch.Tensor) -> Verdict:
     """Check a grouping of words into topics against the planted one (labels may be permuted).
 
     Introduced in notebook 03, section "Latent semantic analysis: finding the planted topics".

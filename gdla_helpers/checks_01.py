@@ -1,6 +1,7 @@
 """Notebook 01's self-check on curvature: the largest stable step of gradient descent, 2/f″.
 
-Like every check in ``gdla_helpers.checks``, it prints one short line and returns True or False;
+Like every check in ``gdla_helpers.checks``, it prints one short line and returns a Verdict (true
+when right, displayed as nothing);
 a blank answer (None or ...) prints "not attempted yet".
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from .checks import _as_float64, _blank, _fmt, _function, _not_attempted, _report
+from .checks import Verdict, _as_float64, _blank, _fmt, _function, _not_attempted, _report
 
 __all__ = ["check_step_limit"]
 
@@ -25,7 +26,7 @@ def _curvature(f, x: float) -> float:
     return float(second)
 
 
-def check_step_limit(answer, f) -> bool:
+def check_step_limit(answer, f) -> Verdict:
     """Check a predicted step-size limit 2/f″ of gradient descent on a 1-D quadratic f.
 
     Introduced in notebook 01, section "Curvature from autograd".

@@ -150,7 +150,7 @@ EXTRA = [
     ],
 )
 def test_notebook_01_hints_name_the_mistake(call, words, capsys):
-    assert call() is False
+    assert call().ok is False
     assert words in capsys.readouterr().out
 
 
@@ -174,18 +174,18 @@ def test_every_check_has_cases():
 def test_blank_wrong_right(name, capsys):
     check = getattr(gh, name)
     blank, wrong, right = CASES[name]
-    assert blank(check) is False
+    assert blank(check).ok is False
     assert "not attempted yet" in _one_line(capsys)
-    assert wrong(check) is False
+    assert wrong(check).ok is False
     out = _one_line(capsys)
     assert out.startswith(gh.checks.FAIL) and "Hint:" in out
-    assert right(check) is True
+    assert right(check).ok is True
     assert _one_line(capsys).startswith(gh.checks.PASS)
 
 
 @pytest.mark.parametrize(("call", "expected"), EXTRA)
 def test_other_answer_forms(call, expected, capsys):
-    assert call() is expected
+    assert call().ok is expected
     _one_line(capsys)
 
 
@@ -196,3 +196,15 @@ def test_checks_are_deterministic(name, capsys):
         first = capsys.readouterr().out
         answer(getattr(gh, name))
         assert capsys.readouterr().out == first
+
+
+def test_a_verdict_displays_nothing_in_a_notebook(capsys):
+    # A check on a cell's last line shows only its printed line: no echoed True/False under it.
+    from IPython.core.formatters import DisplayFormatter
+
+    for verdict in (gh.check_shape((2, 3), (2, 3)), gh.check_shape((3, 2), (2, 3)), gh.check_shape(None, (2, 3))):
+        assert DisplayFormatter().format(verdict) == ({}, {}), f"{verdict!r} would be displayed"
+    capsys.readouterr()
+    right, wrong = gh.check_shape((2, 3), (2, 3)), gh.check_shape((3, 2), (2, 3))
+    assert right and not wrong and right == True and wrong == False  # noqa: E712 (a Verdict is compared like a bool)
+    assert isinstance(right, gh.checks.Verdict) and right.ok is True and wrong.ok is False

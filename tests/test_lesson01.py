@@ -13,8 +13,8 @@ DEFAULTS = {p.name: p.default for p in gh.lessons.lesson("01").parameters}
 def test_check_step_limit_accepts_two_over_the_curvature(capsys):
     for c in (0.5, 6.0, 40.0):
         quadratic = lambda x, c=c: c / 2 * x**2 - 3 * x + 1  # noqa: E731
-        assert gh.check_step_limit(2 / c, quadratic) is True
-        assert gh.check_step_limit(torch.tensor(2 / c), quadratic) is True
+        assert gh.check_step_limit(2 / c, quadratic).ok is True
+        assert gh.check_step_limit(torch.tensor(2 / c), quadratic).ok is True
     assert "correct" in capsys.readouterr().out
 
 
@@ -23,13 +23,13 @@ def test_check_step_limit_accepts_two_over_the_curvature(capsys):
     (0.5, "another number"), ("0.3", "one number"), ([1.0, 2.0], "one number"),
 ])
 def test_check_step_limit_explains_wrong_answers(answer, words, capsys):
-    assert gh.check_step_limit(answer, lambda x: 3 * x**2 - 2 * x + 5) is False
+    assert gh.check_step_limit(answer, lambda x: 3 * x**2 - 2 * x + 5).ok is False
     out = capsys.readouterr().out
     assert words in out and "Hint:" in out and out.count("\n") == 1
 
 
 def test_check_step_limit_blank_and_bad_functions(capsys):
-    assert gh.check_step_limit(None, lambda x: x**2) is False
+    assert gh.check_step_limit(None, lambda x: x**2).ok is False
     assert "not attempted" in capsys.readouterr().out
     with pytest.raises(TypeError, match="f must be a function"):
         gh.check_step_limit(1.0, 3.0)
