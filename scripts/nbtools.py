@@ -156,12 +156,18 @@ def _first_code(nb) -> int:
 
 
 def normalise_metadata(nb) -> None:
-    """Kernelspec python3, no widget state or timings, only the cell metadata the course uses."""
+    """Kernelspec python3, no widget state or timings, only the cell metadata the course uses.
+
+    A solution cell (tag `solution`) starts collapsed in JupyterLab, its code *and* its outputs
+    (which print the answer right under the exercise otherwise)."""
     kept = {k: v for k, v in nb.metadata.items() if k in NOTEBOOK_METADATA_KEPT}
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO), **kept}
     nb.nbformat, nb.nbformat_minor = 4, 5
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in CELL_METADATA_KEPT}
+        if "solution" in cell.metadata.get("tags", []):
+            cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}),
+                                        "source_hidden": True, "outputs_hidden": True}
 
 
 def generate(nb, name: str):

@@ -131,5 +131,8 @@ def test_notebook_template(notebook):
     solutions = [c for c in _code(nb) if "solution" in c.metadata.get("tags", [])]
     assert len(scaffolds) >= 4 and len(solutions) >= 4, "at least 4 exercises with solutions"
     for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), "solutions start collapsed"
+        hidden = cell.metadata.get("jupyter", {})
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), (
+            "a solution starts collapsed, its code and its outputs (they print the answer): "
+            "`python3 scripts/nbtools.py generate` sets both")
         assert "gh.check_" in cell.source, "a solution runs the same check on its right answer"

@@ -304,10 +304,13 @@ def test_page(browser, sites, servers, site, page_name):
         paths = nbtools.notebooks() + ([pages["04_demo.html"]] if site == "demo" else [])
         notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
         context_ = build_site.site_context(build_site.lesson_info(paths, notebooks, readme), readme)
-        figures, solutions = 0, 0
+        figures, solutions, answered = 0, 0, []
         formulas = sum(count_formulas(m) for m in build_site.landing_markdown(context_))
     else:
-        figures, formulas, solutions = expected_counts(nbformat.read(notebook, as_version=4))
+        nb = nbformat.read(notebook, as_version=4)
+        figures, formulas, solutions = expected_counts(nb)
+        # which solutions have outputs: those outputs print the answer, so they are collapsed too
+        answered = [bool(c.get("outputs")) for c in nb.cells if "solution" in c.metadata.get("tags", [])]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{site}-{page_name.removesuffix('.html')}"
 
@@ -330,10 +333,14 @@ def test_page(browser, sites, servers, site, page_name):
         # something (an answer the Markdown renderer left outside its <details> would show).
         details = page.evaluate("""() => [...document.querySelectorAll('details')].map(d => ({
             open: d.open, solution: d.classList.contains('gdla-solution'),
+            outputs: d.querySelectorAll('.jp-OutputArea-output').length,
             summary: (d.querySelector(':scope > summary') || {}).textContent || '',
             hidden: [...d.childNodes].filter(n => n.nodeName !== 'SUMMARY'
                                                   && n.textContent.trim()).length}))""")
         assert sum(d["solution"] for d in details) == solutions, "one collapsed block per solution"
+        inside = [d["outputs"] > 0 for d in details if d["solution"]]
+        assert inside == answered, (f"a solution's outputs belong inside its collapsed block: outputs "
+                                    f"inside {inside}, the notebook's solutions have outputs {answered}")
         for d in details:
             assert not d["open"] and d["summary"].strip() and d["hidden"], f"bad <details>: {d}"
 
