@@ -100,6 +100,27 @@ def readme_sections(readme: str) -> dict[str, str]:
     return sections
 
 
+def readme_section(readme: str, heading: str) -> str:
+    """The body of the README's `## heading` section, up to the next `## ` heading."""
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
+    return match.group(1).strip() if match else ""
+
+
+def notebook_time(nb) -> str:
+    """What the notebook's `**Estimated time:**` line says (without the label)."""
+    for cell in nb.cells:
+        match = re.search(r"\*\*Estimated time:\*\*\s*(.+?)(?:\n\s*\n|\Z)", cell.source, re.S)
+        if cell.cell_type == "markdown" and match:
+            return " ".join(match.group(1).split())
+    return ""
+
+
+def notebook_exercises(nb) -> int:
+    """How many exercise scaffolds (`name = None  # your code`) the notebook has."""
+    return sum(bool(re.search(r"^\w+ = None  # your code", c.source, re.M))
+               for c in nb.cells if c.cell_type == "code")
+
+
 def readme_paragraph(readme: str, starts: str) -> str:
     """The README paragraph that starts with `starts` (empty if there is none)."""
     for paragraph in re.split(r"\n\s*\n", readme):
@@ -264,6 +285,7 @@ def lesson_info(paths: list[Path], notebooks: dict[str, object], readme: str) ->
             "binder": f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/notebooks/{path.name}",
             "colab": f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{path.name}",
             "github": f"{url}/blob/main/notebooks/{path.name}",
+            "time": notebook_time(nb), "exercises": notebook_exercises(nb),
         })
     return lessons
 
@@ -292,6 +314,19 @@ def site_context(lessons: list[dict], readme: str) -> dict:
         "tagline_html": filters.markdown2html(tagline), "audience_html": filters.markdown2html(audience),
         "run_html": filters.markdown2html(run),
     }
+
+
+def instructors_context(readme: str) -> dict:
+    """The instructors' page: the README's `For instructors` section around the nbgitpuller link,
+    which the page turns into a field that fills in `<your-hub>`."""
+    import nbconvert.filters as filters
+
+    body = readme_section(readme, "For instructors")
+    before, _, rest = body.partition("<!-- nbgitpuller-link -->")
+    _, _, after = rest.partition("<!-- /nbgitpuller-link -->")
+    return {"before_md": before, "after_md": after, "link": nbtools.nbgitpuller_link(),
+            "placeholder": nbtools.HUB_PLACEHOLDER,
+            "before_html": filters.markdown2html(before), "after_html": filters.markdown2html(after)}
 
 
 def check_self_contained(out: Path) -> None:
@@ -341,6 +376,8 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "gdla"), autoescape=False)
     landing = env.get_template("landing.html.j2").render(site=site)
     (out / "index.html").write_text(rewrite_page(landing, pages, repo_blob), encoding="utf-8")
+    teach = env.get_template("instructors.html.j2").render(site=site, page=instructors_context(readme))
+    (out / "instructors.html").write_text(rewrite_page(teach, pages, repo_blob), encoding="utf-8")
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
     check_self_contained(out)
     return figures

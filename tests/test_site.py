@@ -184,7 +184,8 @@ def sites(tmp_path_factory):
     before = demo_nb.read_bytes()
     demo = tmp / "demo"
     build_site.build(demo, nbtools.notebooks() + [demo_nb])
-    real_pages = {"index.html": None} | {f"{p.stem}.html": p for p in nbtools.notebooks()}
+    real_pages = {"index.html": None, "instructors.html": None} | {
+        f"{p.stem}.html": p for p in nbtools.notebooks()}
     return {"real": (real, real_pages),
             "demo": (demo, {"index.html": None, "04_demo.html": demo_nb}),
             "demo notebook": {"before": before, "after": demo_nb.read_bytes()}}
@@ -268,7 +269,8 @@ def _wait_for_figures(page, expected: int) -> int:
 
 
 def _cases():
-    cases = [("real", "index.html")] + [("real", f"{p.stem}.html") for p in nbtools.notebooks()]
+    cases = [("real", "index.html"), ("real", "instructors.html")]
+    cases += [("real", f"{p.stem}.html") for p in nbtools.notebooks()]
     return cases + [("demo", "index.html"), ("demo", "04_demo.html")]
 
 
@@ -299,8 +301,12 @@ def test_page(browser, sites, servers, site, page_name):
     folder, pages = sites[site]
     origin = servers[site]
     notebook = pages[page_name]
-    if notebook is None:  # the landing page: its Markdown comes from the README and the notebooks
-        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    if page_name == "instructors.html":  # the README's "For instructors" section
+        teach = build_site.instructors_context(readme)
+        figures, solutions, answered = 0, 0, []
+        formulas = count_formulas(teach["before_md"]) + count_formulas(teach["after_md"])
+    elif notebook is None:  # the landing page: its Markdown comes from the README and the notebooks
         paths = nbtools.notebooks() + ([pages["04_demo.html"]] if site == "demo" else [])
         notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
         context_ = build_site.site_context(build_site.lesson_info(paths, notebooks, readme), readme)
@@ -385,6 +391,30 @@ def test_page(browser, sites, servers, site, page_name):
         page.screenshot(path=f"{shot}-390.png", full_page=True)
         assert log == {"offsite": [], "errors": [], "failed": []}, (
             "requests leaving the site (aborted), page errors or failed requests")
+    finally:
+        context.close()
+
+
+def test_instructors_page_fills_in_the_hub(browser, servers):
+    """The instructors' page shows the nbgitpuller link, and its field fills in `<your-hub>`."""
+    origin = servers["real"]
+    context, page, log, _ = _open(browser, origin + "instructors.html", origin, DESKTOP)
+    try:
+        shown = lambda: page.text_content("#gdla-hub-link")  # noqa: E731
+        assert shown() == nbtools.nbgitpuller_link(), "before anything is typed: the placeholder"
+        for typed, hub in [("hub.example.edu/", "https://hub.example.edu"),
+                           (" http://127.0.0.1:8000 ", "http://127.0.0.1:8000"),
+                           ("https://jupyter.uni.example/course/", "https://jupyter.uni.example/course")]:
+            page.fill("#gdla-hub-address", typed)
+            assert shown() == nbtools.nbgitpuller_link(hub), f"typed {typed!r}, the link shows {shown()!r}"
+        page.fill("#gdla-hub-address", "")
+        assert shown() == nbtools.nbgitpuller_link(), "an empty field shows the placeholder again"
+        rows = page.evaluate("""() => [...document.querySelectorAll('.gdla-table tbody tr')].map(
+            r => [r.cells[0].textContent.trim(), r.cells[1].textContent.trim(), r.cells[2].textContent.trim()])""")
+        titles = [nbtools.title_of(n) for n in nbtools.ORDER]
+        assert [r[0] for r in rows] == titles, f"one row per lesson, in order: {rows}"
+        assert all(r[1] and int(r[2]) >= 4 for r in rows), f"each lesson's time and exercises: {rows}"
+        assert log == {"offsite": [], "errors": [], "failed": []}, log
     finally:
         context.close()
 
