@@ -78,7 +78,8 @@ def write_emulated_kernelspec(folder: Path, qemu: str, cpu: str, python: str | N
     argv = [qemu, "-cpu", cpu, python or sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps(
         {"argv": argv, "display_name": f"Python 3 as {cpu} (QEMU)", "language": "python",
-         "env": {"PYTHONWARNINGS": "ignore"}}))
+         # two emulated kernels share the two cores: one thread each
+         "env": {"PYTHONWARNINGS": "ignore", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}}))
     return kernels
 
 

@@ -7,6 +7,10 @@ Chromium logs in as two students; each follows the nbgitpuller link (cloning an 
 this repository from a local path), lands in JupyterLab with notebook 01 and runs it to the end.
 Then upstream changes and student A pulls again: new and untouched files arrive, and on the file
 both changed the student's version wins. Every process is started and stopped here, by PID.
+
+That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit python -m pytest -p _hub_faults
+tests/test_jupyterhub.py` runs it with a broken nbgitpuller link, a notebook cell that raises in the
+students' sessions, or a pull that loses the student's edit (tests/_hub_faults.py); each must fail.
 """
 
 from __future__ import annotations
@@ -57,6 +61,26 @@ def _git(*args, cwd: Path) -> str:
     env = dict(os.environ, GIT_AUTHOR_NAME="Instructor", GIT_AUTHOR_EMAIL="i@example.org",
                GIT_COMMITTER_NAME="Instructor", GIT_COMMITTER_EMAIL="i@example.org")
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def _make_upstream(tmp: Path) -> Path:
+    """The instructor's repository: a clone of this one (nbgitpuller clones it from a local path)."""
+    upstream = tmp / "gdla-course"
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(upstream)], check=True)
+    return upstream
+
+
+def _upstream_moves_on(upstream: Path) -> None:
+    """A new file, a change to a file the student did not touch, and a change to the very line the
+    student edited (the README's title)."""
+    (upstream / "NEW_LESSON.md").write_text("A new lesson.\n")
+    (upstream / "LICENSE").write_text((upstream / "LICENSE").read_text() + "\nUpdated.\n")
+    readme_up = upstream / "README.md"
+    readme_up.write_text(readme_up.read_text().replace("# Gradient Descent Linear Algebra (gdla)",
+                                                       "# Gradient Descent Linear Algebra, 2nd ed."))
+    _git("commit", "-qam", "upstream changes", cwd=upstream)
+    _git("add", "NEW_LESSON.md", cwd=upstream)
+    _git("commit", "-qm", "a new lesson", cwd=upstream)
 
 
 def _config(tmp: Path, port: int) -> Path:
@@ -154,8 +178,7 @@ def _pull_and_run(page, link: str, user: str, home: Path) -> list[str]:
 def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
     chromium, hub_exe = _requirements()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    upstream = tmp_path / "gdla-course"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(upstream)], check=True)
+    upstream = _make_upstream(tmp_path)
     port = free_port()
     hub = f"http://127.0.0.1:{port}"
     link = nbtools.nbgitpuller_link(hub, repo=str(upstream), branch=_git("branch", "--show-current",
@@ -184,16 +207,7 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
                 readme_a.write_text(readme_a.read_text().replace("# Gradient Descent Linear Algebra (gdla)",
                                                                  "# My notes on gdla"))
                 assert "# My notes on gdla" not in (homes["student-b"] / "README.md").read_text()
-                # Upstream moves on: a new file, a change to a file the student did not touch, and a
-                # change to the very line the student edited.
-                (upstream / "NEW_LESSON.md").write_text("A new lesson.\n")
-                (upstream / "LICENSE").write_text((upstream / "LICENSE").read_text() + "\nUpdated.\n")
-                readme_up = upstream / "README.md"
-                readme_up.write_text(readme_up.read_text().replace("# Gradient Descent Linear Algebra (gdla)",
-                                                                   "# Gradient Descent Linear Algebra, 2nd ed."))
-                _git("commit", "-qam", "upstream changes", cwd=upstream)
-                _git("add", "NEW_LESSON.md", cwd=upstream)
-                _git("commit", "-qm", "a new lesson", cwd=upstream)
+                _upstream_moves_on(upstream)
                 page_a = pages["student-a"][1]
                 page_a.goto(link)
                 page_a.wait_for_url(re.compile(r".*/lab/tree/.*"), timeout=180_000)

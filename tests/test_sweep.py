@@ -238,6 +238,10 @@ def test_papermill_reads_every_parameter(lesson):
 
 # --- the sweep itself --------------------------------------------------------------------------------
 
+# Two kernels share the two cores: one thread each, so that their products don't fight for both.
+_KERNEL_ENV = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+
+
 def _papermill(row, out_dir: Path) -> tuple[tuple, int, nbformat.NotebookNode, float, str]:
     number, params = row
     lesson = gh.lessons.lesson(number)
@@ -246,7 +250,7 @@ def _papermill(row, out_dir: Path) -> tuple[tuple, int, nbformat.NotebookNode, f
     proc = subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS / lesson.file), str(out),
                            "-y", json.dumps(params), "--cwd", str(NOTEBOOKS), "-k", "python3",
                            "--no-progress-bar", "--execution-timeout", "900"],
-                          capture_output=True, text=True, cwd=ROOT)
+                          capture_output=True, text=True, cwd=ROOT, env=_KERNEL_ENV)
     nb = nbformat.read(out, as_version=4) if out.exists() else None
     return row, proc.returncode, nb, time.perf_counter() - start, proc.stderr[-2000:]
 
