@@ -1,6 +1,6 @@
 """Break what tests/test_jupyterhub.py guards, to show that it fails (a pytest plugin, not a test).
 
-    GDLA_HUB_FAULT=link       python -m pytest -p _hub_faults tests/test_jupyterhub.py   # must fail
+    GDLA_HUB_FAULT=link PYTHONPATH=tests python -m pytest -p _hub_faults tests/test_jupyterhub.py   # must fail
     GDLA_HUB_FAULT=error      ...   # a cell of notebook 01 raises in the students' sessions
     GDLA_HUB_FAULT=lost-edit  ...   # the pull overwrites the student's edit
 

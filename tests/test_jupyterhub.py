@@ -8,7 +8,7 @@ this repository from a local path), lands in JupyterLab with notebook 01 and run
 Then upstream changes and student A pulls again: new and untouched files arrive, and on the file
 both changed the student's version wins. Every process is started and stopped here, by PID.
 
-That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit python -m pytest -p _hub_faults
+That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit PYTHONPATH=tests python -m pytest -p _hub_faults
 tests/test_jupyterhub.py` runs it with a broken nbgitpuller link, a notebook cell that raises in the
 students' sessions, or a pull that loses the student's edit (tests/_hub_faults.py); each must fail.
 """
