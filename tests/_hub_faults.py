@@ -47,19 +47,17 @@ def _losing_pull(original):
     return moves_on
 
 
-@pytest.hookimpl
-def pytest_runtest_setup(item):
-    fault = os.environ.get("GDLA_HUB_FAULT", "")
-    if item.module.__name__ != "test_jupyterhub":
+@pytest.fixture(autouse=True)
+def _hub_fault(request, monkeypatch):
+    module = request.module
+    if module.__name__ != "test_jupyterhub":
         return
+    fault = os.environ.get("GDLA_HUB_FAULT", "")
     if fault not in FAULTS:
         raise pytest.UsageError(f"GDLA_HUB_FAULT must be one of {', '.join(FAULTS)}, got {fault!r}")
-    module = item.module
-    mp = pytest.MonkeyPatch()
-    item.addfinalizer(mp.undo)
     if fault == "link":
-        mp.setattr(module.nbtools, "nbgitpuller_link", _broken_link(module.nbtools.nbgitpuller_link))
+        monkeypatch.setattr(module.nbtools, "nbgitpuller_link", _broken_link(module.nbtools.nbgitpuller_link))
     elif fault == "error":
-        mp.setattr(module, "_make_upstream", _raising_upstream(module._make_upstream, module))
+        monkeypatch.setattr(module, "_make_upstream", _raising_upstream(module._make_upstream, module))
     else:
-        mp.setattr(module, "_upstream_moves_on", _losing_pull(module._upstream_moves_on))
+        monkeypatch.setattr(module, "_upstream_moves_on", _losing_pull(module._upstream_moves_on))
