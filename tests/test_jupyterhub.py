@@ -151,11 +151,24 @@ def _login(browser, hub: str, user: str):
     return context, page
 
 
+def _follow(page, link: str, user: str) -> None:
+    """Follow the nbgitpuller link until JupyterLab shows the notebook, or fail saying where it stopped."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(link)
+    try:
+        page.wait_for_url(re.compile(r".*/lab/tree/.*"), timeout=180_000)
+        page.wait_for_function("() => window.gdlaState()?.cells > 0", timeout=120_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=str(SHOTS / f"{user}-link-failed.png"))
+        text = " ".join(page.inner_text("body").split())[-600:]
+        raise AssertionError(f"{user}: the nbgitpuller link did not open the notebook in JupyterLab; "
+                             f"the browser stayed at {page.url}, showing: {text}") from None
+
+
 def _pull_and_run(page, link: str, user: str, home: Path) -> list[str]:
     """Follow the nbgitpuller link, then Run All; return the problems seen."""
-    page.goto(link)
-    page.wait_for_url(re.compile(r".*/lab/tree/.*"), timeout=180_000)
-    page.wait_for_function("() => window.gdlaState()?.cells > 0", timeout=120_000)
+    _follow(page, link, user)
     page.wait_for_function("() => window.gdlaState().status.endsWith('| Idle')", timeout=120_000)
     page.screenshot(path=str(SHOTS / f"{user}-1-opened.png"))
     page.evaluate("window.gdlaWatchQueue()")
@@ -209,9 +222,7 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
                 assert "# My notes on gdla" not in (homes["student-b"] / "README.md").read_text()
                 _upstream_moves_on(upstream)
                 page_a = pages["student-a"][1]
-                page_a.goto(link)
-                page_a.wait_for_url(re.compile(r".*/lab/tree/.*"), timeout=180_000)
-                page_a.wait_for_function("() => window.gdlaState()?.cells > 0", timeout=120_000)
+                _follow(page_a, link, "student-a")
                 page_a.screenshot(path=str(SHOTS / "student-a-3-pulled-again.png"))
                 home_a = homes["student-a"]
                 assert (home_a / "NEW_LESSON.md").exists(), "the new upstream file arrived"
