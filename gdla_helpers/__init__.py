@@ -64,3 +64,8 @@ from . import checks_01  # noqa: E402  (notebook 01's check on curvature)
 from .checks_01 import *  # noqa: E402, F403
 
 __all__ += checks_01.__all__
+
+from . import checks_02  # noqa: E402  (notebook 02's predict-first checks)
+from .checks_02 import *  # noqa: E402, F403
+
+__all__ += checks_02.__all__
