@@ -31,7 +31,7 @@ def _count(value, name: str) -> int | None:
 def same_count(measured, predicted, slack: int = 1) -> bool:
     """True when a measured and a predicted iteration count agree.
 
-    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+    Introduced in notebook 02, section "Predicting the iteration count".
 
     Parameters: measured, predicted: counts (whole numbers), or None for "did not reach the
     tolerance within the cap"; slack: how far apart two counts may be and still agree (default 1:
@@ -50,7 +50,7 @@ def count_heavy_ball_iterations(
 ) -> list[int | None]:
     """Heavy-ball iterations to ‖XM − I‖_F/√n <= tol from X = 0, for a batch of square matrices at once.
 
-    Introduced in notebook 02, section "An experiment: iterations versus κ".
+    Introduced in notebook 02, section "The momentum picture".
 
     The loop of the notebook's section "Momentum, the source's way" (lr, momentum; the gradient
     (2/n²)(XM − I)Mᵀ in closed form, no autograd), run on all matrices as one batched tensor. The

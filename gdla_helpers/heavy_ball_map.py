@@ -77,7 +77,7 @@ def _classify(lam: torch.Tensor, lr: torch.Tensor, beta: torch.Tensor) -> tuple[
 def momentum_map(curvatures, lrs, momenta) -> MomentumMap:
     """Rate and region of heavy ball at every (momentum, lr) of a grid, for the given curvatures.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Related to notebook 02, section "The momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
 
     Parameters: curvatures: 1-D tensor of the Hessian's eigenvalues (all > 0; for mse(XM, I) they
     are 2σ_j²/n²); lrs: step sizes (> 0); momenta: momenta in [0, 1). Returns a ``MomentumMap``
@@ -112,7 +112,7 @@ def heavy_ball_region(curvatures, lr: float, momentum: float) -> tuple[str, floa
 def direction_errors(curvatures, lr: float, momentum: float, steps: int) -> torch.Tensor:
     """The error e_k of each direction over the iterations, started at e = 1 with no velocity.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Related to notebook 02, section "The momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
 
     Parameters: curvatures: 1-D tensor (m directions); lr, momentum: the loop's; steps: how many
     steps. Returns a (steps + 1, m) float64 tensor of signed errors (row k: after k steps). From
