@@ -50,7 +50,7 @@ def count_heavy_ball_iterations(
 ) -> list[int | None]:
     """Heavy-ball iterations to ‖XM − I‖_F/√n <= tol from X = 0, for a batch of square matrices at once.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Introduced in notebook 02, section "The best fixed step".
 
     The loop of the notebook's section "Momentum, the source's way" (lr, momentum; the gradient
     (2/n²)(XM − I)Mᵀ in closed form, no autograd), run on all matrices as one batched tensor. The

@@ -494,7 +494,7 @@ def plot_momentum_map(
         fig.add_trace(go.Scatter(x=[float(f"{lr:.3g}")], y=[float(f"{beta:.3g}")], mode="markers", name=label,
                                  marker={"size": 11, "symbol": "x", "color": COLORS[(i + 1) % len(COLORS)],
                                          "line": {"width": 1, "color": "#ffffff"}}), row=1, col=1)
-    base = len(fig.data)
+    base = 1 + 2 + len(chosen)  # the traces so far: the heatmap, two boundaries, the marked points
     ks = list(range(steps + 1))
 
     def curves(lr, beta):
