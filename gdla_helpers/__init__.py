@@ -15,6 +15,7 @@ renderer changes, no network. Each module owns one idea:
 - ``svd``: the SVD by gradient descent, gathered from three modules by idea: ``svd_source`` (the
   source's recipe and its shipped baseline), ``svd_methods`` (the hybrid and the pure method that
   work) and ``svd_measures`` (the error measures and the fair comparison with torch.linalg.svd).
+- ``heavy_ball_map``: the momentum picture (where heavy ball diverges, oscillates or is monotone; its rate).
 - ``counting``: comparing measured with predicted iteration counts, and counting many runs at once.
 - ``randomized``: the randomised SVD by hand (range finder, oversampling, power iterations).
 - ``_validate``: the one way every helper checks its input (the rules are in its docstring).
@@ -30,6 +31,7 @@ from . import (  # noqa: F401
            lessons,
            losses,
            matrices,
+           heavy_ball_map,
            plotting,
            randomized,
            svd,
@@ -46,6 +48,7 @@ from .inverse import *  # noqa: F403
 from .lessons import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .matrices import *  # noqa: F403
+from .heavy_ball_map import *  # noqa: F403
 from .plotting import *  # noqa: F403
 from .randomized import *  # noqa: F403
 from .svd import *  # noqa: F403
@@ -55,9 +58,14 @@ __version__ = "0.1.0"
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
            *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__, *counting.__all__,
-           *randomized.__all__]
+           *randomized.__all__, *heavy_ball_map.__all__]
 
 from . import checks_01  # noqa: E402  (notebook 01's check on curvature)
 from .checks_01 import *  # noqa: E402, F403
 
 __all__ += checks_01.__all__
+
+from . import checks_02  # noqa: E402  (notebook 02's predict-first checks)
+from .checks_02 import *  # noqa: E402, F403
+
+__all__ += checks_02.__all__

@@ -337,7 +337,7 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
 def check_largest_stable_lr(answer, M: torch.Tensor) -> Verdict:
     """Check the largest stable learning rate of plain gradient descent on mse(X·M, I).
 
-    Introduced in notebook 02, section "The largest safe step".
+    Related to notebook 02, section "The largest safe step" (the notebooks do not call it).
 
     Parameters: answer: your learning rate (a number); M: the matrix.
     """
@@ -368,7 +368,7 @@ def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: flo
                                tol: float = 1e-6) -> Verdict:
     """Check a prediction of the iterations gradient descent needs on M (within ±15 % of a real run).
 
-    Introduced in notebook 02, section "Predicting the iteration count".
+    Related to notebook 02, section "Predicting the iteration count" (the notebooks do not call it).
 
     Parameters: answer: your predicted count (a number); M: the square matrix; lr, momentum: the
     run's settings (start X = 0, float64); tol: the tolerance on ‖XM − I‖_F/√n.

@@ -14,7 +14,7 @@ import torch
 
 from . import _validate
 
-__all__ = ["same_count", "count_heavy_ball_iterations"]
+__all__ = ["same_count", "count_heavy_ball_iterations", "heavy_ball_behaviour"]
 
 
 def _count(value, name: str) -> int | None:
@@ -31,7 +31,7 @@ def _count(value, name: str) -> int | None:
 def same_count(measured, predicted, slack: int = 1) -> bool:
     """True when a measured and a predicted iteration count agree.
 
-    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+    Introduced in notebook 02, section "Predicting the iteration count".
 
     Parameters: measured, predicted: counts (whole numbers), or None for "did not reach the
     tolerance within the cap"; slack: how far apart two counts may be and still agree (default 1:
@@ -50,7 +50,7 @@ def count_heavy_ball_iterations(
 ) -> list[int | None]:
     """Heavy-ball iterations to ‖XM − I‖_F/√n <= tol from X = 0, for a batch of square matrices at once.
 
-    Introduced in notebook 02, section "An experiment: iterations versus κ".
+    Introduced in notebook 02, section "The best fixed step".
 
     The loop of the notebook's section "Momentum, the source's way" (lr, momentum; the gradient
     (2/n²)(XM − I)Mᵀ in closed form, no autograd), run on all matrices as one batched tensor. The
@@ -107,3 +107,54 @@ def count_heavy_ball_iterations(
                 break
             Ms, X, V, step, beta = Ms[keep], X[keep], V[keep], step[keep], beta[keep]
     return counts
+
+
+def heavy_ball_behaviour(M: torch.Tensor, lrs, momenta, *, steps: int = 400, floor: float = 1e-8) -> list[str]:
+    """How measured heavy-ball runs on M behave: "monotone", "oscillates" or "diverges", one per (lr, momentum).
+
+    Introduced in notebook 02, section "The momentum picture".
+
+    Runs the loop of the notebook's section "Momentum, the source's way" from X = 0 (the gradient
+    (2/n²)(XM − I)Mᵀ in closed form, all runs as one batched tensor) for ``steps`` steps and reads
+    the signed error of each right singular direction v_j of M, e_j = −v_jᵀ(XM − I)v_j (1 at the
+    start). A run "diverges" when some e_j ends the run beyond 1 (or overflows), is "monotone" when no e_j
+    changes sign while it is above ``floor`` (below it rounding noise decides signs), and
+    "oscillates" otherwise. The map of gh.momentum_map predicts these words without running.
+
+    Parameters: M: a square float64 matrix; lrs, momenta: one step and one momentum per run;
+    steps: steps per run; floor: the size below which signs are not read.
+    """
+    M = _validate.finite(_validate.tensor(M, "M", ndim=2), "M").detach().to(torch.float64)
+    n = M.shape[0]
+    if M.shape[1] != n:
+        raise ValueError(f"M must be square, got shape {tuple(M.shape)}")
+    lrs, momenta = list(lrs), list(momenta)
+    if len(lrs) != len(momenta) or not lrs:
+        raise ValueError(f"lrs and momenta: give one lr and one momentum per run (at least one run), got "
+                         f"{len(lrs)} lrs and {len(momenta)} momenta")
+    lr = torch.tensor([_validate.positive(v, f"lrs[{i}]") for i, v in enumerate(lrs)], dtype=torch.float64)
+    beta = torch.tensor([_validate.fraction(v, f"momenta[{i}]") for i, v in enumerate(momenta)], dtype=torch.float64)
+    steps = _count(_validate.number(steps, "steps", integer=True), "steps")
+    floor = _validate.positive(floor, "floor")
+    V = torch.linalg.svd(M).Vh.mT
+    eye = torch.eye(n, dtype=torch.float64)
+    runs = len(lrs)
+    X, velocity = torch.zeros(runs, n, n, dtype=torch.float64), torch.zeros(runs, n, n, dtype=torch.float64)
+    sign, last = torch.ones(runs, n, dtype=torch.float64), torch.ones(runs, n, dtype=torch.float64)
+    changed = torch.zeros(runs, dtype=torch.bool)
+    active = torch.arange(runs)  # runs still undecided: a run leaves once it is far below the floor or far above 1
+    for _ in range(steps):
+        R = X[active] @ M - eye
+        velocity[active] = beta[active, None, None] * velocity[active] + (2 / n**2) * R @ M.T
+        X[active] = X[active] - lr[active, None, None] * velocity[active]
+        e = -(V * ((X[active] @ M - eye) @ V)).sum(-2)  # e_j = −v_jᵀ R v_j
+        readable = e.abs() > floor
+        changed[active] |= (readable & (torch.sign(e) != sign[active])).any(-1)
+        sign[active] = torch.where(readable, torch.sign(e), sign[active])
+        last[active] = e
+        big = e.abs().amax(-1)
+        active = active[(big >= 1e-3 * floor) & (big <= 1e12)]  # (also keeps denormals and overflow out)
+        if active.numel() == 0:
+            break
+    grown = ~torch.isfinite(last).all(-1) | (last.abs() > 1).any(-1)  # (a transient may exceed 1 early: read the end)
+    return ["diverges" if g else ("oscillates" if c else "monotone") for g, c in zip(grown.tolist(), changed.tolist())]

@@ -40,7 +40,7 @@ NON_SQUARE_HINT = (
 def inverse_loss(X: torch.Tensor, M: torch.Tensor, side: str = "left") -> torch.Tensor:
     """The loss of the inverse problem: mse(X·M, I) ("left"), mse(M·X, I) ("right") or of their average ("both").
 
-    Introduced in notebook 02, section "Deep dive: three ways to pose the problem".
+    Introduced in notebook 02, section "The loop you wrote, packaged".
 
     Parameters: X: the current guess (n×m for an m×n M; "right"/"both" need a square M);
     M: the matrix; side: "left", "right" or "both".

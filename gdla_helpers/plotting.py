@@ -13,7 +13,7 @@ from .graph import autograd_graph
 
 __all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
            "plot_autograd_graph",
-           "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa",
+           "plot_convergence", "plot_momentum_map", "plot_matrix_frames", "plot_iterations_vs_kappa",
            "plot_heatmaps"]
 
 # Okabe–Ito: a palette that colour-blind readers can tell apart. The course uses it everywhere.
@@ -426,6 +426,101 @@ def plot_iterations_vs_kappa(
     style(fig, title=title, xaxis_title="condition number κ = σ_max/σ_min", yaxis_title="iterations to tolerance")
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def plot_momentum_map(
+    curvatures: torch.Tensor,
+    points: Mapping[str, tuple[float, float]],
+    *,
+    steps: int = 250,
+    grid: tuple[int, int] = (64, 60),
+    title: str = "The momentum picture",
+    alt: str | None = None,
+) -> go.Figure:
+    """The (step size, momentum) map of heavy ball on a spectrum, with each direction's error at chosen points.
+
+    Introduced in notebook 02, section "The momentum picture".
+
+    Left: the rate (the slowest direction's factor per step, 3 significant digits) over a grid of
+    lr (0 to 2.2·2/L) and momentum (0 to 0.99), blank where a run diverges, with the region
+    boundaries lr·L = (1 − √β)² (monotone | oscillates) and lr·L = 2(1 + β) (oscillates |
+    diverges) and every point of ``points`` marked. Right: |e_k| of at most 6 directions (spread
+    over the spectrum, steepest and flattest included) for the point picked with the slider: the
+    frames are precomputed, so the figure works without a kernel.
+
+    Parameters: curvatures: 1-D tensor of the Hessian's eigenvalues (all > 0); points: {label:
+    (lr, momentum)}, 1 to 8 of them (the first is shown at the start); steps: iterations drawn per
+    point (at most 10 000 numbers in all frames); grid: (lrs, momenta) cells of the map (at most
+    4 000); title; alt: the figure's one-sentence text alternative (stored in layout.meta.alt).
+    """
+    from plotly.subplots import make_subplots
+
+    from . import heavy_ball_map as hbm
+
+    lam = hbm._curvatures(curvatures)
+    if not isinstance(points, Mapping) or not 1 <= len(points) <= 8:
+        raise ValueError("points must be a dict {label: (lr, momentum)} with 1 to 8 entries")
+    steps = _validate.count(steps, "steps", 1)
+    if not (isinstance(grid, (tuple, list)) and len(grid) == 2):
+        raise TypeError(f"grid must be a pair (number of lrs, number of momenta), got {grid!r}")
+    n_lr, n_beta = (_validate.count(g, "grid", 2) for g in grid)
+    if n_lr * n_beta > 4000:
+        raise ValueError(f"grid {n_lr}×{n_beta} has {n_lr * n_beta} cells; keep it at most 4 000 (e.g. (64, 60))")
+    chosen = {str(k): (_validate.positive(v[0], f"points[{k!r}] lr"), _validate.fraction(v[1], f"points[{k!r}] momentum"))
+              for k, v in points.items()}
+    shown = hbm.pick_directions(lam.numel())
+    order = torch.argsort(lam, descending=True)[shown]
+    if len(chosen) * len(shown) * (steps + 1) > 10_000:
+        raise ValueError(f"{len(chosen)} points × {len(shown)} directions × {steps + 1} iterates exceed 10 000 "
+                         f"numbers in the frames: lower steps to {10_000 // (len(chosen) * len(shown)) - 1}")
+    L = lam.max().item()
+    lrs = torch.linspace(0, 4.4 / L, n_lr + 1, dtype=torch.float64)[1:]
+    momenta = torch.linspace(0, 0.99, n_beta, dtype=torch.float64)
+    m = hbm.momentum_map(lam, lrs, momenta)
+    rate = np.where(m.region.numpy() == 2, np.nan, _significant(m.rate.flatten().numpy(), 3).reshape(m.rate.shape))
+    # (numpy arrays: plotly stores them compactly and validates them fast)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.12,
+                        subplot_titles=("rate per step (blank: diverges)", "|error| of each direction"))
+    fig.add_trace(go.Heatmap(x=_significant(lrs.numpy(), 3).tolist(), y=_significant(momenta.numpy(), 3).tolist(), z=rate,
+                             zmin=0, zmax=1, colorscale="Viridis", colorbar={"title": {"text": "rate"}, "x": 0.47},
+                             hovertemplate="lr %{x}, momentum %{y}: rate %{z}<extra></extra>"), row=1, col=1)
+    b = momenta.numpy()
+    for label, lr_line, dash in (("monotone | oscillates", (1 - np.sqrt(b)) ** 2 / L, "dot"),
+                                 ("oscillates | diverges", 2 * (1 + b) / L, "dash")):
+        fig.add_trace(go.Scatter(x=_significant(lr_line, 3).tolist(), y=_significant(b, 3).tolist(), mode="lines", name=label,
+                                 line={"color": "#000000", "dash": dash, "width": 1.5}), row=1, col=1)
+    for i, (label, (lr, beta)) in enumerate(chosen.items()):
+        fig.add_trace(go.Scatter(x=[float(f"{lr:.3g}")], y=[float(f"{beta:.3g}")], mode="markers", name=label,
+                                 marker={"size": 11, "symbol": "x", "color": COLORS[(i + 1) % len(COLORS)],
+                                         "line": {"width": 1, "color": "#ffffff"}}), row=1, col=1)
+    base = 1 + 2 + len(chosen)  # the traces so far: the heatmap, two boundaries, the marked points
+    ks = list(range(steps + 1))
+
+    def curves(lr, beta):
+        errors = hbm.direction_errors(lam[order], lr, beta, steps).abs().clamp(1e-17, 1e8).nan_to_num(1e8)
+        return [_significant(errors[:, j].numpy(), 3) for j in range(len(shown))]
+
+    first = next(iter(chosen.values()))
+    for j, y in enumerate(curves(*first)):
+        fig.add_trace(go.Scatter(x=ks, y=y, mode="lines", name=f"direction λ = {lam[order[j]].item():.3g}",
+                                 line={"color": COLORS[j % len(COLORS)], "width": 1.5}), row=1, col=2)
+    traces = list(range(base, base + len(shown)))
+    fig.frames = [go.Frame(name=label, traces=traces, data=[go.Scatter(y=y) for y in curves(lr, beta)])
+                  for label, (lr, beta) in chosen.items()]
+    slider_steps = [{"label": label, "method": "animate",
+                     "args": [[label], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                                        "transition": {"duration": 0}}]} for label in chosen]
+    style(fig, title=title, xaxis_title="step size lr", yaxis_title="momentum β")
+    fig.update_yaxes(type="log", exponentformat="power", range=[-17, 8], row=1, col=2)
+    fig.update_xaxes(title_text="iteration k", row=1, col=2)
+    fig.update_yaxes(title_text="|e_k|", row=1, col=2)
+    fig.update_xaxes(range=[0, 4.4 / L], row=1, col=1)
+    fig.update_layout(sliders=[{"active": 0, "steps": slider_steps, "currentvalue": {"prefix": "point: "},
+                                "pad": {"t": 40}}], height=560, width=1000, showlegend=True,
+                      legend={"orientation": "h", "y": -0.35})
+    if alt is not None:
+        fig.update_layout(meta={"alt": _validate.text(alt, "alt")})
     return fig
 
 

@@ -30,7 +30,10 @@ PUBLIC_API = {
     "plot_convergence", "plot_matrix_frames", "plot_iterations_vs_kappa",
     "check_inverse_gradient", "check_largest_stable_lr", "check_iteration_prediction",
     "check_inverse", "check_pseudo_inverse",
-    "same_count", "count_heavy_ball_iterations",  # counting (notebook 02)
+    "same_count", "count_heavy_ball_iterations", "heavy_ball_behaviour",  # counting (notebook 02)
+    "REGIONS", "MomentumMap", "momentum_map", "heavy_ball_region", "direction_errors", "pick_directions",
+    "plot_momentum_map",  # the momentum picture (notebook 02)
+    "check_step_scaling", "check_faster_momentum",  # notebook 02's predict-first checks (checks_02)
     # svd (notebook 03)
     "SVDResult", "source_matrices", "source_svd_loss", "source_svd", "sort_svd", "svd_factorize",
     "svd_ascent", "svd_errors", "compare_svd", "low_rank", "load_source_baseline",
