@@ -88,7 +88,6 @@ def problems(name: str) -> list[str]:
 # Pointers that main's notebooks do not honour yet, and why (the notebooks' owners fix them; strict:
 # once a notebook is fixed the test passes, xfail turns that into a failure and the entry must go).
 KNOWN = {
-    "compare_svd": "notebook 03 calls it in section 6 (cell 52), before section 7 explains the fair comparison",
     "heavy_ball_params": "notebook 02 calls it in section 9 (cell 35), before section 14 introduces it",
     "inverse_gd": "notebook 02 calls it in section 21 (cell 78), before section 22 introduces it",
     "matrix_with_condition": "notebook 02's set-up cell 7 (kind 'condition') uses it before section 17",
