@@ -18,6 +18,7 @@ renderer changes, no network. Each module owns one idea:
 - ``heavy_ball_map``: the momentum picture (where heavy ball diverges, oscillates or is monotone; its rate).
 - ``counting``: comparing measured with predicted iteration counts, and counting many runs at once.
 - ``randomized``: the randomised SVD by hand (range finder, oversampling, power iterations).
+- ``datasets``: real data shipped with the package (a photograph, a text corpus) and PNG pictures.
 - ``_validate``: the one way every helper checks its input (the rules are in its docstring).
 """
 
@@ -25,6 +26,7 @@ from . import (  # noqa: F401
            checks,
            counting,
            data,
+           datasets,
            gd,
            graph,
            inverse,
@@ -42,6 +44,7 @@ from . import (  # noqa: F401
 from .checks import *  # noqa: F403
 from .counting import *  # noqa: F403
 from .data import *  # noqa: F403
+from .datasets import *  # noqa: F403
 from .gd import *  # noqa: F403
 from .graph import *  # noqa: F403
 from .inverse import *  # noqa: F403
@@ -58,7 +61,7 @@ __version__ = "0.1.0"
 # The public API. tests/test_api.py pins it: a rename must keep the old name as an alias.
 __all__ = [*losses.__all__, *plotting.__all__, *checks.__all__, *data.__all__, *gd.__all__, *graph.__all__,
            *matrices.__all__, *inverse.__all__, *svd.__all__, *lessons.__all__, *counting.__all__,
-           *randomized.__all__, *heavy_ball_map.__all__]
+           *randomized.__all__, *heavy_ball_map.__all__, *datasets.__all__]
 
 from . import checks_01  # noqa: E402  (notebook 01's check on curvature)
 from .checks_01 import *  # noqa: E402, F403

@@ -589,4 +589,6 @@ def check_word_topics(answer, word_topic: torch.Tensor) -> Verdict:
     wrong = len(got) - sum(max(sum(1 for g, t in zip(got, truth, strict=True) if g == a and t == b)
                                for b in set(truth)) for a in set(got))
     return _report(name, False, f"about {wrong} word(s) are in a different group than planted.",
-                   "use |V[:, :n_topics]| and give each word the direction where its entry is largest.")
+                   "take word 0 as the first centre, then n_topics - 1 times add the word whose largest "
+                   "|cosine| with the centres so far is smallest; label each word by the centre it has the "
+                   "largest cosine with: (directions @ directions[centres].T).argmax(dim=1).")

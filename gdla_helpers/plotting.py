@@ -536,7 +536,7 @@ def plot_heatmaps(
 ) -> go.Figure:
     """Several matrices side by side as small heatmaps on one shared colour scale (row 0 on top).
 
-    Introduced in notebook 03, section "Compressing a picture".
+    Related to notebook 03, section "Compressing a picture" (which shows its photograph with plot_pictures).
 
     Parameters: matrices: {subplot title: 2-D tensor or array}; title; cols: subplots per row;
     colorscale; digits: significant digits kept in the stored figure (keeps the notebook small).

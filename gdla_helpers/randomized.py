@@ -7,11 +7,14 @@ the same seed the two agree to rounding.
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import torch
 
 from . import _validate
 
-__all__ = ["randomized_svd"]
+__all__ = ["randomized_svd", "load_svd_cost"]
 
 
 def _count(value, name: str, minimum: int) -> int:
@@ -70,3 +73,18 @@ def randomized_svd(
     if m < n:
         U, V = V, U
     return U[:, :rank], S[:rank], V[:, :rank]
+
+
+def load_svd_cost() -> dict:
+    """What an SVD costs, measured by scripts/svd_benchmark.py --cost (shipped, read offline).
+
+    Introduced in notebook 03, section "Randomised SVD by hand: what people use at scale".
+
+    Returns the JSON file gdla_helpers/resources/svd_cost.json as a dict: "what" (how it was
+    measured: CPU seconds, one thread, medians), "torch", "sizes" (one entry per torch.rand
+    matrix: "shape", and the seconds of "linalg_svd", "randomized" and "factorize", None where
+    not measured) and "power_iterations_400x200" ({"0": seconds, "2": ..., ...}). The numbers
+    belong to the machine that ran the script.
+    """
+    text = resources.files("gdla_helpers").joinpath("resources/svd_cost.json").read_text(encoding="utf-8")
+    return json.loads(text)

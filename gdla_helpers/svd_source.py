@@ -87,6 +87,7 @@ def source_svd(
     momentum: float = 0.9,
     weight_decay: float = 1e-5,
     seed: int = 314,
+    start: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
 ) -> SVDResult:
     """The source's SVD by gradient descent, exactly: random start, its loss, momentum or Adam.
 
@@ -95,12 +96,15 @@ def source_svd(
     Start: a generator seeded with `seed` draws U = rand(m, n), d = rand(n), V = rand(n, n) in
     float32 (the source's exact numbers, as after torch.manual_seed(seed)), cast to M's dtype. "momentum": the hand-written heavy ball (lr 0.9, momentum 0.9), run by
     ``minimize``; it stops early and sets diverged=True when the loss blows up. "adam":
-    torch.optim.Adam (lr 1e-3 by default, weight_decay 1e-5). Always runs all `steps` otherwise
-    (the source has no stopping rule). Returns an SVDResult sorted by singular value
-    (S = d², descending); losses: the source's loss per step.
+    torch.optim.Adam's update (lr 1e-3 by default, weight_decay 1e-5, betas (0.9, 0.999), eps 1e-8),
+    written out by ``_adam_step`` with the same arithmetic, so the iterates are torch.optim.Adam's
+    (tests/test_svd.py checks them step for step) without importing torch.optim, whose first use
+    costs seconds. Always runs all `steps` otherwise (the source has no stopping rule). Returns an
+    SVDResult sorted by singular value (S = d², descending); losses: the source's loss per step.
 
     Parameters: M: finite floating-point m×n matrix; optimizer: "momentum" or "adam"; steps;
-    lr (default 0.9 for momentum, 1e-3 for Adam); momentum; weight_decay (Adam only); seed.
+    lr (default 0.9 for momentum, 1e-3 for Adam); momentum; weight_decay (Adam only); seed;
+    start: (U, d, V) to start from instead of the seeded random start (copied, not changed).
     """
     M = _matrix(M)
     _validate.choice(optimizer, "optimizer", ("momentum", "adam"))
@@ -108,9 +112,20 @@ def source_svd(
     seed = _validate.seed(seed)
     lr = _validate.positive(0.9 if lr is None and optimizer == "momentum" else 1e-3 if lr is None else lr, "lr")
     m, n = M.shape
-    g = torch.Generator().manual_seed(seed)  # the source's start: float32 draws, then M's dtype
-    U, d, V = (torch.rand(*shape, generator=g).to(M.dtype).to(M.device).requires_grad_()
-               for shape in ((m, n), (n,), (n, n)))
+    if start is None:
+        g = torch.Generator().manual_seed(seed)  # the source's start: float32 draws, then M's dtype
+        U, d, V = (torch.rand(*shape, generator=g).to(M.dtype).to(M.device).requires_grad_()
+                   for shape in ((m, n), (n,), (n, n)))
+    else:
+        if not isinstance(start, tuple | list) or len(start) != 3:
+            raise TypeError(f"start must be a tuple (U, d, V) of tensors, got {type(start).__name__}; "
+                            f"or leave it None for the source's random start")
+        U, d, V = (_validate.tensor(t, name, ndim=k).detach().clone().to(M.dtype).to(M.device)
+                   for t, name, k in zip(start, ("U", "d", "V"), (2, 1, 2), strict=True))
+        if U.shape != (m, n) or d.shape != (n,) or V.shape != (n, n):
+            raise ValueError(f"for an {m}×{n} M, start must hold U {m}×{n}, d of {n} entries and V {n}×{n}, "
+                             f"got U {tuple(U.shape)}, d {tuple(d.shape)}, V {tuple(V.shape)}")
+        U, d, V = (t.requires_grad_() for t in (U, d, V))
     name = f"source, {optimizer}"
     if optimizer == "momentum":
         momentum = _validate.fraction(momentum, "momentum")
@@ -120,21 +135,24 @@ def source_svd(
                                                run.message, run.seconds)
     else:
         weight_decay = _validate.number(weight_decay, "weight_decay", low=0.0)
-        opt = torch.optim.Adam([U, d, V], lr=lr, weight_decay=weight_decay)
+        params = (U, d, V)
+        moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
         losses = []
-        start = time.perf_counter()
+        started = time.perf_counter()
         k = 0
         while True:
-            opt.zero_grad()
             loss = _source_loss(U, d, V, M)
             losses.append(float(loss.detach()))
-            status = _status(losses[-1], k, None, steps, first=losses[0])
+            # From a given start (possibly an exact SVD, loss ~0) only a non-finite loss is a blow-up.
+            status = _status(losses[-1], k, None, steps, first=losses[0] if start is None else None)
             if status is not None:
                 break
-            loss.backward()
-            opt.step()
+            grads = torch.autograd.grad(loss, params)
             k += 1
-        seconds = time.perf_counter() - start
+            with torch.no_grad():
+                for p, grad, (m1, m2) in zip(params, grads, moments, strict=True):
+                    _adam_step(p, grad, m1, m2, k, lr=lr, weight_decay=weight_decay)
+        seconds = time.perf_counter() - started
         message = _message(status, k=k, tol=None, max_iter=steps, values=losses, what="loss",
                            advice=f"lower lr (now {lr:g})")
         if status != "diverged":
@@ -142,6 +160,22 @@ def source_svd(
     Uo, s, Vo = sort_svd(U.detach(), (d * d).detach(), V.detach())
     return SVDResult(losses=losses, metrics=losses, iterations=k, converged=False, diverged=status == "diverged",
                      message=message, seconds=seconds, name=name, U=Uo, S=s, V=Vo)
+
+
+def _adam_step(p, grad, m1, m2, k, *, lr, weight_decay, betas=(0.9, 0.999), eps=1e-8) -> None:
+    """One step of torch.optim.Adam (default settings: no amsgrad), in place, with its arithmetic.
+
+    k: the step number, from 1. The same operations in the same order as torch's single-tensor
+    Adam, so the results agree to the last bit or nearly (tests/test_svd.py compares them).
+    """
+    beta1, beta2 = betas
+    if weight_decay != 0:
+        grad = grad.add(p, alpha=weight_decay)           # L2 weight decay, added to the gradient
+    m1.lerp_(grad, 1 - beta1)                            # running mean of the gradient
+    m2.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)  # running mean of its square
+    step_size = lr / (1 - beta1**k)                      # bias corrections for the zero start
+    denom = (m2.sqrt() / (1 - beta2**k) ** 0.5).add_(eps)
+    p.addcdiv_(m1, denom, value=-step_size)
 
 
 def load_source_baseline() -> dict:

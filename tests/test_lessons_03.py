@@ -32,3 +32,26 @@ def test_shapes_convert_and_rank_adapts(shape, rank, expected, capsys):
     got_shape, _, got_rank = gh.check_parameters("03", shape=shape, seed=0, rank=rank)
     assert isinstance(got_shape, tuple) and got_rank == expected
     assert ("using rank" in capsys.readouterr().out) == (rank > expected)
+
+
+# --- exercise 4: its hint, followed literally, passes for every seed -------------------------------
+
+def _follow_the_hint(directions, n_topics):
+    """The check's hint, word for word: farthest-point centres, then the largest cosine."""
+    centres = [0]
+    for _ in range(n_topics - 1):
+        centres.append(int((directions @ directions[centres].T).abs().max(dim=1).values.argmin()))
+    return (directions @ directions[centres].T).argmax(dim=1)
+
+
+@pytest.mark.parametrize("seed", [*range(22), 12345678901, SEED_MAX])
+def test_exercise_4_hint_works_for_every_seed(seed, capsys):
+    topics = gh.make_topic_matrix(seed=seed)           # as notebook 03, section 10, builds it
+    lsa = gh.svd_factorize(topics.matrix)
+    n_topics = len(topics.topics)
+    loadings = lsa.V[:, :n_topics] * lsa.S[:n_topics]
+    directions = loadings / loadings.norm(dim=1, keepdim=True)
+    assert gh.check_word_topics(_follow_the_hint(directions, n_topics), topics.word_topic), capsys.readouterr().out
+    wrong = gh.check_word_topics([0] * len(topics.words), topics.word_topic)
+    hint = capsys.readouterr().out
+    assert not wrong and "(directions @ directions[centres].T).argmax(dim=1)" in hint.replace("\n", " "), hint

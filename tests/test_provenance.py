@@ -88,7 +88,6 @@ def problems(name: str) -> list[str]:
 # Pointers that main's notebooks do not honour yet, and why (the notebooks' owners fix them; strict:
 # once a notebook is fixed the test passes, xfail turns that into a failure and the entry must go).
 KNOWN = {
-    "compare_svd": "notebook 03 calls it in section 6 (cell 52), before section 7 explains the fair comparison",
 }
 
 
