@@ -128,7 +128,9 @@ def figure_html(spec: dict, div_id: str) -> str:
     body = pio.to_html(figure, config=config, include_plotlyjs=False, include_mathjax=False,
                        full_html=False, default_width="100%", default_height=f"{height}px",
                        validate=False, div_id=div_id)
-    return f'<div class="gdla-figure">{body}</div>'
+    alt = layout.get("meta", {}).get("alt") if isinstance(layout.get("meta"), dict) else None
+    label = f' role="img" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
+    return f'<div class="gdla-figure"{label}>{body}</div>'
 
 
 CODE = re.compile(r"(^```.*?^```|^~~~.*?^~~~|`[^`\n]*`)", re.M | re.S)  # fences and code spans

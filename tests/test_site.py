@@ -420,3 +420,15 @@ def test_site_folders_are_ignored():
     if done.returncode == 128:
         pytest.skip("not a git checkout")
     assert len(done.stdout.split()) == 2, "build/ must stay out of git (.gitignore)"
+
+
+def test_figure_carries_its_text_alternative_as_aria_label():
+    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="img"), HTML-escaped."""
+    alt = 'A line on a log axis: notice that it is straight & "steady".'
+    spec = {"data": [{"type": "scatter", "y": [1, 2]}], "layout": {"title": {"text": "T"}, "meta": {"alt": alt}}}
+    page = build_site.figure_html(spec, "fig-1")
+    assert re.search(r'<div class="gdla-figure" role="img" aria-label="([^"]*)">', page), page[:200]
+    label = re.search(r'aria-label="([^"]*)"', page).group(1)
+    assert label == alt.replace("&", "&amp;").replace('"', "&quot;")
+    without = build_site.figure_html({"data": [], "layout": {}}, "fig-2")
+    assert "aria-label" not in without and "role=" not in without.split(">", 1)[0]
