@@ -22,7 +22,7 @@ import io
 import math
 import random
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -204,7 +204,7 @@ def _M02(p):
     return gh.matrix_with_condition(n, round(10 ** r.uniform(0, 2), 2), seed=p, largest=n / 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solved02(p):
     """(M, tol, X): notebook 02's M and tol for p, and an X from gh.inverse_gd run to that tol."""
     M, tol = _M02(p), _tol02(p)
@@ -400,6 +400,12 @@ def _c_step(wrong_of):
     return case
 
 
+def _c_step_interval(p):
+    f, a = _quadratic(p)
+    interval = (0.0, 2 / (2 * a))  # the range of stable steps, not the single number asked for
+    return lambda: gh.check_step_limit(interval, f), lambda: gh.check_step_limit(interval[1], f)
+
+
 def _c_inverse_gradient(kind):
     def case(p):
         M = _M02(p)
@@ -567,9 +573,7 @@ CASES = {
     ("check_jacobian", "row i holds"): _c_jacobian("transpose"),
     ("check_jacobian", "one row per output"): _c_jacobian("shape"),
     ("check_jacobian", "entry (i, j)"): _c_jacobian("entry"),
-    ("check_step_limit", "a step size is a single"): lambda p: (
-        lambda f=_quadratic(p)[0], c=2 * _quadratic(p)[1]: gh.check_step_limit((0.0, 2 / c), f),
-        lambda f=_quadratic(p)[0], c=2 * _quadratic(p)[1]: gh.check_step_limit((0.0, 2 / c)[1], f)),
+    ("check_step_limit", "a step size is a single"): _c_step_interval,
     ("check_step_limit", "find where |1 − η f″| reaches 1"): _c_step(lambda c: 1 / c),
     ("check_step_limit", "the limit is 2 divided"): _c_step(lambda c: c),
     ("check_step_limit", "the limit is 2 / f″, not"): _c_step(lambda c: c / 2),
