@@ -215,3 +215,63 @@ def test_figure_check_catches_each_defect():
     assert "one sentence" in " ".join(figure_problems(nb_with("It falls. It is straight on a log axis.",
                                                              "It falls. It is straight on a log axis.")))
     assert "verbatim" in " ".join(figure_problems(nb_with(good, "Another sentence entirely.")))
+
+
+# --- deep dives (issue 12) -----------------------------------------------------------------------------
+
+DEEP_DIVE_HEADING = re.compile(r"(#{2,3}) Deep dive: \S")
+
+
+def _heading(cell) -> tuple[int, str] | None:
+    """(level, first line) when a Markdown cell starts with a heading."""
+    if cell.cell_type != "markdown":
+        return None
+    first = cell.source.lstrip().split("\n", 1)[0]
+    match = re.match(r"(#{1,6}) ", first)
+    return (len(match.group(1)), first) if match else None
+
+
+def deep_dive_problems(nb) -> list[str]:
+    """A section is a deep dive iff its heading starts with "## Deep dive:" or "### Deep dive:"; it runs
+    to the next heading of the same or a higher level, and every cell in it, and no other, carries
+    the tag deep-dive."""
+    problems, level = [], None  # level: the heading level of the deep dive we are in, or None
+    for i, cell in enumerate(nb.cells):
+        heading = _heading(cell)
+        if heading and level is not None and heading[0] <= level:
+            level = None
+        if heading and DEEP_DIVE_HEADING.match(heading[1]):
+            level = heading[0]
+        elif heading and re.search(r"deep[ -]dive", heading[1], re.I) and level is None:
+            problems.append(f"cell {i}: a deep dive's heading must start with '## Deep dive:' or "
+                            f"'### Deep dive:', got {heading[1]!r}")
+        tagged = "deep-dive" in cell.metadata.get("tags", [])
+        if level is not None and not tagged:
+            problems.append(f"cell {i}: inside a deep dive but without the tag deep-dive")
+        if level is None and tagged:
+            problems.append(f"cell {i}: tagged deep-dive outside a section headed 'Deep dive:'")
+    return problems
+
+
+def test_deep_dives_are_marked(notebook):
+    problems = deep_dive_problems(_nb(notebook))
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+
+
+def test_deep_dive_check_catches_each_defect():
+    def nb_of(*cells):
+        out = []
+        for source, tags in cells:
+            cell = (nbformat.v4.new_markdown_cell if source.startswith(("#", "Text")) else nbformat.v4.new_code_cell)(source)
+            cell.metadata["tags"] = tags
+            out.append(cell)
+        return nbformat.v4.new_notebook(cells=out)
+    dd = ["deep-dive"]
+    good = nb_of(("## 3. Main", []), ("x = 1", []), ("## Deep dive: more", dd), ("### Inside", dd), ("y = 2", dd),
+                 ("## 4. Back", []), ("z = 3", []))
+    assert deep_dive_problems(good) == []
+    assert "without the tag" in " ".join(deep_dive_problems(nb_of(("## Deep dive: a", dd), ("y = 2", []))))
+    assert "outside a section" in " ".join(deep_dive_problems(nb_of(("## 4. Back", []), ("z = 3", dd))))
+    assert "must start with" in " ".join(deep_dive_problems(nb_of(("## A deep dive into x", dd),)))
+    assert "outside a section" in " ".join(deep_dive_problems(
+        nb_of(("## Deep dive: a", dd), ("## 5. Next", []), ("w = 0", dd))))
