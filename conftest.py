@@ -10,6 +10,12 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parent
+
+# The unit tests work on small tensors: one thread is faster and steadier than several. On a shared
+# machine with every core busy, OpenMP's worker threads wait for each other: a 6×4 QR took 2 ms with
+# 2 threads and 36 µs with 1 (measured), which made one 20 000-step test take 274 s. Notebook kernels,
+# papermill and nbval runs are other processes and keep torch's default.
+torch.set_num_threads(1)
 STAGES = {  # the first matching prefix of a test's node id names its stage
     "notebooks/": "nbval (re-execute notebooks)",
     "tests/test_notebooks.py": "notebook hygiene",
@@ -21,6 +27,9 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_portability.py": "portability (emulated CPU)",
     "tests/test_sweep.py": "parameter sweep (papermill)",
     "tests/test_rerun.py": "re-run safety (cells twice)",
+    "tests/test_svd_battery.py": "SVD battery (seeds 1-9)",
+    "tests/test_student.py": "student edition",
+    "tests/test_jupyterhub.py": "JupyterHub",
 }
 _seconds: dict[str, float] = defaultdict(float)
 REPORT: list[str] = []  # lines a stage wants in the final summary (emulated times, sweep times)

@@ -102,7 +102,9 @@ def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> Verdi
     if got == expected:
         return _report(name, True, f"The shape is {expected}.")
     return _report(name, False, f"you predicted {got}, not the right shape.",
-                   "(a, b) @ (b, c) gives (a, c); a 1-D operand loses its dimension in the result.")
+                   "(a, b) @ (b, c) gives (a, c), and a 1-D operand loses its dimension in the result; the "
+                   "dimensions before the last two are batch dimensions: they broadcast (lined up from the right, "
+                   "a size 1 stretched to match).")
 
 
 # --- notebook 01 ---------------------------------------------------------------------------------

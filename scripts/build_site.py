@@ -131,6 +131,12 @@ def readme_paragraph(readme: str, starts: str) -> str:
 
 # --- the temporary copy of a notebook -------------------------------------------------------------
 
+# A deep dive (optional section): its cells carry the tag deep-dive (nbconvert gives each the class
+# celltag_deep-dive, which gdla.css marks); its heading cell gets this label above the heading.
+DEEP_DIVE_HEADING = re.compile(r"#{2,3} Deep dive: ")
+DEEP_DIVE_LABEL = '<p class="gdla-deep-dive-label">Deep dive — optional</p>'
+
+
 def figure_html(spec: dict, div_id: str) -> str:
     """The HTML form of one stored plotly figure, drawn by the page's plotly.min.js.
 
@@ -149,7 +155,9 @@ def figure_html(spec: dict, div_id: str) -> str:
     body = pio.to_html(figure, config=config, include_plotlyjs=False, include_mathjax=False,
                        full_html=False, default_width="100%", default_height=f"{height}px",
                        validate=False, div_id=div_id)
-    return f'<div class="gdla-figure">{body}</div>'
+    alt = layout.get("meta", {}).get("alt") if isinstance(layout.get("meta"), dict) else None
+    label = f' role="img" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
+    return f'<div class="gdla-figure"{label}>{body}</div>'
 
 
 CODE = re.compile(r"(^```.*?^```|^~~~.*?^~~~|`[^`\n]*`)", re.M | re.S)  # fences and code spans
@@ -169,6 +177,8 @@ def site_copy(nb, stem: str):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = escape_dollars(cell.source)
+            if "deep-dive" in _tags(cell) and DEEP_DIVE_HEADING.match(cell.source.lstrip()):
+                cell.source = DEEP_DIVE_LABEL + "\n\n" + cell.source.lstrip()
     nb.cells = [c for c in nb.cells
                 if not ("gdla-generated" in _tags(c) and DROPPED_CELLS & set(_tags(c)))]
     figures = 0

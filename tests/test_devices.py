@@ -28,7 +28,7 @@ def test_inverse_solvers_keep_dtype_and_device(solver, dtype, device):
 @pytest.mark.parametrize("method", [gh.svd_factorize, gh.svd_ascent])
 def test_svd_methods_keep_dtype_and_device(method, dtype, device):
     M = torch.rand(6, 4, generator=torch.Generator().manual_seed(0), dtype=dtype).to(device)
-    result = method(M)
+    result = method(M, max_iter=100)  # the dtype and device, not convergence (test_svd checks that)
     for factor in (result.U, result.S, result.V):
         assert factor.dtype == dtype and factor.device.type == device
 

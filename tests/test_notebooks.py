@@ -136,3 +136,145 @@ def test_notebook_template(notebook):
             "a solution starts collapsed, its code and its outputs (they print the answer): "
             "`python3 scripts/nbtools.py generate` sets both")
         assert "gh.check_" in cell.source, "a solution runs the same check on its right answer"
+
+
+# --- figures anyone can read (issue 12) ----------------------------------------------------------------
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def _figures(nb):
+    """(cell index, plotly spec) for every stored plotly figure of nb."""
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if PLOTLY_MIME in output.get("data", {}):
+                yield i, output["data"][PLOTLY_MIME]
+
+
+def _alt(spec) -> str | None:
+    meta = spec.get("layout", {}).get("meta")
+    return meta.get("alt") if isinstance(meta, dict) else None
+
+
+def _title(spec) -> str:
+    title = spec.get("layout", {}).get("title")
+    return (title.get("text") or "") if isinstance(title, dict) else (title or "")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def figure_problems(nb) -> list[str]:
+    """What is wrong with the text alternatives of nb's figures (empty: nothing)."""
+    problems = []
+    for i, spec in _figures(nb):
+        alt = _alt(spec)
+        if not isinstance(alt, str) or not alt.strip():
+            problems.append(f"cell {i}: no text alternative (fig.update_layout(meta={{'alt': ...}}))")
+            continue
+        if not re.fullmatch(r"[^\n]*\S[.!?]", alt) or re.search(r"[.!?]\s+[A-Z]", alt) or len(alt.split()) < 6:
+            problems.append(f"cell {i}: the text alternative must be one sentence of what the figure shows and "
+                            f"what to notice, got {alt!r}")
+        neighbours = [nb.cells[j] for j in (i - 1, i + 1) if 0 <= j < len(nb.cells)]
+        if not any(c.cell_type == "markdown" and _flat(alt) in _flat(c.source) for c in neighbours):
+            problems.append(f"cell {i}: its text alternative is not, verbatim, in the Markdown cell directly "
+                            f"before or after it: {alt!r}")
+        if _flat(alt).casefold() == _flat(_title(spec)).casefold():
+            problems.append(f"cell {i}: the text alternative repeats the title {_title(spec)!r}")
+    return problems
+
+
+def test_figures_have_a_text_alternative(notebook):
+    problems = figure_problems(_nb(notebook))
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+
+
+def test_figure_alternatives_are_unique_in_the_course():
+    seen: dict[str, str] = {}
+    duplicates = []
+    for path in NOTEBOOKS:
+        for i, spec in _figures(_nb(path)):
+            alt = _alt(spec)
+            if isinstance(alt, str) and alt.strip():
+                where = f"{path.name} cell {i}"
+                if _flat(alt) in seen:
+                    duplicates.append(f"{where} and {seen[_flat(alt)]}: {alt!r}")
+                seen.setdefault(_flat(alt), where)
+    assert not duplicates, "two figures share a text alternative:\n" + "\n".join(duplicates)
+
+
+def test_figure_check_catches_each_defect():
+    """figure_problems itself: a missing, a title-like, a two-sentence and an unmatched alternative."""
+    def nb_with(alt, markdown, title="A title"):
+        layout = {"title": {"text": title}, **({"meta": {"alt": alt}} if alt is not None else {})}
+        code = nbformat.v4.new_code_cell("fig", outputs=[nbformat.v4.new_output(
+            "display_data", data={PLOTLY_MIME: {"data": [], "layout": layout}})])
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown), code])
+    good = "A line that falls on a log axis: notice that it is straight."
+    assert figure_problems(nb_with(good, f"Text.\n\n{good}")) == []
+    assert "no text alternative" in figure_problems(nb_with(None, good))[0]
+    assert "repeats the title" in " ".join(figure_problems(nb_with(good, good, title=good)))
+    assert "one sentence" in " ".join(figure_problems(nb_with("It falls. It is straight on a log axis.",
+                                                             "It falls. It is straight on a log axis.")))
+    assert "verbatim" in " ".join(figure_problems(nb_with(good, "Another sentence entirely.")))
+
+
+# --- deep dives (issue 12) -----------------------------------------------------------------------------
+
+DEEP_DIVE_HEADING = re.compile(r"(#{2,3}) Deep dive: \S")
+
+
+def _heading(cell) -> tuple[int, str] | None:
+    """(level, first line) when a Markdown cell starts with a heading."""
+    if cell.cell_type != "markdown":
+        return None
+    first = cell.source.lstrip().split("\n", 1)[0]
+    match = re.match(r"(#{1,6}) ", first)
+    return (len(match.group(1)), first) if match else None
+
+
+def deep_dive_problems(nb) -> list[str]:
+    """A section is a deep dive iff its heading starts with "## Deep dive:" or "### Deep dive:"; it runs
+    to the next heading of the same or a higher level, and every cell in it, and no other, carries
+    the tag deep-dive."""
+    problems, level = [], None  # level: the heading level of the deep dive we are in, or None
+    for i, cell in enumerate(nb.cells):
+        heading = _heading(cell)
+        if heading and level is not None and heading[0] <= level:
+            level = None
+        if heading and DEEP_DIVE_HEADING.match(heading[1]):
+            level = heading[0]
+        elif heading and re.search(r"deep[ -]dive", heading[1], re.I) and level is None:
+            problems.append(f"cell {i}: a deep dive's heading must start with '## Deep dive:' or "
+                            f"'### Deep dive:', got {heading[1]!r}")
+        tagged = "deep-dive" in cell.metadata.get("tags", [])
+        if level is not None and not tagged:
+            problems.append(f"cell {i}: inside a deep dive but without the tag deep-dive")
+        if level is None and tagged:
+            problems.append(f"cell {i}: tagged deep-dive outside a section headed 'Deep dive:'")
+    return problems
+
+
+def test_deep_dives_are_marked(notebook):
+    problems = deep_dive_problems(_nb(notebook))
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+
+
+def test_deep_dive_check_catches_each_defect():
+    def nb_of(*cells):
+        out = []
+        for source, tags in cells:
+            cell = (nbformat.v4.new_markdown_cell if source.startswith(("#", "Text")) else nbformat.v4.new_code_cell)(source)
+            cell.metadata["tags"] = tags
+            out.append(cell)
+        return nbformat.v4.new_notebook(cells=out)
+    dd = ["deep-dive"]
+    good = nb_of(("## 3. Main", []), ("x = 1", []), ("## Deep dive: more", dd), ("### Inside", dd), ("y = 2", dd),
+                 ("## 4. Back", []), ("z = 3", []))
+    assert deep_dive_problems(good) == []
+    assert "without the tag" in " ".join(deep_dive_problems(nb_of(("## Deep dive: a", dd), ("y = 2", []))))
+    assert "outside a section" in " ".join(deep_dive_problems(nb_of(("## 4. Back", []), ("z = 3", dd))))
+    assert "must start with" in " ".join(deep_dive_problems(nb_of(("## A deep dive into x", dd),)))
+    assert "outside a section" in " ".join(deep_dive_problems(
+        nb_of(("## Deep dive: a", dd), ("## 5. Next", []), ("w = 0", dd))))

@@ -457,3 +457,35 @@ def test_site_folders_are_ignored():
     if done.returncode == 128:
         pytest.skip("not a git checkout")
     assert len(done.stdout.split()) == 2, "build/ must stay out of git (.gitignore)"
+
+
+def test_figure_carries_its_text_alternative_as_aria_label():
+    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="img"), HTML-escaped."""
+    alt = 'A line on a log axis: notice that it is straight & "steady".'
+    spec = {"data": [{"type": "scatter", "y": [1, 2]}], "layout": {"title": {"text": "T"}, "meta": {"alt": alt}}}
+    page = build_site.figure_html(spec, "fig-1")
+    assert re.search(r'<div class="gdla-figure" role="img" aria-label="([^"]*)">', page), page[:200]
+    label = re.search(r'aria-label="([^"]*)"', page).group(1)
+    assert label == alt.replace("&", "&amp;").replace('"', "&quot;")
+    without = build_site.figure_html({"data": [], "layout": {}}, "fig-2")
+    assert "aria-label" not in without and "role=" not in without.split(">", 1)[0]
+
+
+def test_deep_dives_are_marked_on_the_site():
+    """A deep dive's heading cell gets the label "Deep dive — optional"; its cells keep the tag that
+    nbconvert turns into the class celltag_deep-dive, which the site's stylesheet marks."""
+    def md(source, tags):
+        cell = nbformat.v4.new_markdown_cell(source)
+        cell.metadata["tags"] = tags
+        return cell
+    nb = nbformat.v4.new_notebook(cells=[md("## 1. Main", []), md("## Deep dive: more", ["deep-dive"]),
+                                         md("Text of the deep dive.", ["deep-dive"])])
+    page, _ = build_site.site_copy(nb, "x")
+    assert page.cells[1].source.startswith('<p class="gdla-deep-dive-label">Deep dive — optional</p>')
+    assert "deep-dive-label" not in page.cells[0].source + page.cells[2].source
+    assert "deep-dive" in page.cells[2].metadata["tags"]
+    css = (ROOT / "site" / "gdla.css").read_text(encoding="utf-8")
+    assert ".celltag_deep-dive" in css and ".gdla-deep-dive-label" in css
+    real = [c for c in build_site.site_copy(nbformat.read(ROOT / "notebooks" / "02_matrix_inverse_gd.ipynb", 4),
+                                            "02")[0].cells if "gdla-deep-dive-label" in c.source]
+    assert real, "notebook 02's deep dives get the label on the site"

@@ -10,25 +10,18 @@ import gdla_helpers as gh
 SOURCE = gh.source_matrices()
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small matrices: one thread is faster and steadier on a shared machine than several."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _rand(shape, seed):
     torch.manual_seed(seed)
     return torch.rand(*shape, dtype=torch.float64)
 
 
 # The battery of the issue: the source's five matrices and torch.rand 50×30, 200×100 for 10 seeds.
+# Here: the source's five and seed 0 of each random size; tests/test_svd_battery.py runs the other
+# nine seeds of each (a stage of its own: 10 runs of ~3 000 iterations are a benchmark, not a unit test).
 BATTERY = [pytest.param(M, id=name) for name, M in SOURCE.items()]
-BATTERY += [pytest.param(_rand((50, 30), s), id=f"rand(50,30) seed {s}") for s in range(10)]
-BATTERY += [pytest.param(_rand((200, 100), s), id=f"rand(200,100) seed {s}") for s in range(10)]
-PURE_BATTERY = BATTERY[:15]  # the pure method: the source's five and 50×30
+BATTERY += [pytest.param(_rand((50, 30), 0), id="rand(50,30) seed 0")]
+BATTERY += [pytest.param(_rand((200, 100), 0), id="rand(200,100) seed 0")]
+PURE_BATTERY = BATTERY[:6]  # the pure method: the source's five and 50×30
 
 
 def _oracle_check(result, M, *, sv_tol=1e-6, ortho_tol=1e-8):
