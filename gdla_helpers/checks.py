@@ -279,7 +279,8 @@ def check_jacobian(answer, f, x: torch.Tensor) -> Verdict:
 
 # --- notebook 02 ---------------------------------------------------------------------------------
 
-def _matrix_answer(answer, name: str, shape: tuple[int, ...]):
+def _matrix_answer(answer, name: str, shape: tuple[int, ...],
+                   nan_hint: str = "lower the learning rate below the largest stable step."):
     """The answer as float64 when it is a matrix of the expected shape, else a failing report."""
     got = _as_float64(answer)
     if got is None or tuple(got.shape) != tuple(shape):
@@ -287,16 +288,14 @@ def _matrix_answer(answer, name: str, shape: tuple[int, ...]):
         return None, _report(name, False, f"expected a {shape[0]}×{shape[1]} matrix, got {found}.",
                              "your answer should have the shape of the matrix it approximates.")
     if not bool(torch.isfinite(got).all()):
-        return None, _report(name, False, "your matrix contains NaN or inf (a diverged run?).",
-                             "lower the learning rate below the largest stable step.")
+        return None, _report(name, False, "your matrix contains NaN or inf (a diverged run?).", nan_hint)
     return got, None
 
 
-def _number_answer(answer, name: str):
+def _number_answer(answer, name: str, hint: str = "compute it from the singular values: torch.linalg.svdvals(M)."):
     got = _as_float64(answer)
     if got is None or got.numel() != 1 or not bool(torch.isfinite(got).all()):
-        return None, _report(name, False, f"expected one finite number, got {answer!r}.",
-                             "compute it from the singular values: torch.linalg.svdvals(M).")
+        return None, _report(name, False, f"expected one finite number, got {answer!r}.", hint)
     return float(got.reshape(())), None
 
 
@@ -319,7 +318,9 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
     raw = (X64 @ M64 - identity) @ M64.T if side == "left" else M64.T @ (M64 @ X64 - identity)
     other = M64.T @ (M64 @ X64 - identity) if side == "left" else (X64 @ M64 - identity) @ M64.T
     expected = 2.0 / n**2 * raw
-    got, failed = _matrix_answer(answer, name, tuple(expected.shape))
+    got, failed = _matrix_answer(answer, name, tuple(expected.shape),
+                                 "build the gradient from the finite X and M you were given, with no "
+                                 "division: its entries are then finite too.")
     if got is None:
         return failed
     if _close(got, expected):
@@ -383,7 +384,8 @@ def check_iteration_prediction(answer, M: torch.Tensor, lr: float, momentum: flo
     tol = _validate.positive(tol, "tol")
     if _blank(answer):
         return _not_attempted(name)
-    got, failed = _number_answer(answer, name)
+    got, failed = _number_answer(answer, name, "give one number: the count that "
+                                 "gh.predict_iterations(M, lr, momentum, tol=tol) predicts.")
     if got is None:
         return failed
     _, history = inverse_gd(M64, lr=lr, momentum=momentum, tol=tol,
@@ -466,7 +468,9 @@ def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.
     if _blank(answer):
         return _not_attempted(name)
     expected = (U64 * S64) @ V64.T
-    got, failed = _matrix_answer(answer, name, tuple(expected.shape))
+    got, failed = _matrix_answer(answer, name, tuple(expected.shape),
+                                 "multiply the factors you were given, U · diag(S) · Vᵀ: finite factors "
+                                 "give a finite product.")
     if got is None:
         return failed
     if torch.allclose(got, expected, rtol=1e-6, atol=1e-9):
@@ -581,7 +585,7 @@ def check_word_topics(answer, word_topic: torch.Tensor) -> Verdict:
         got = _labels(answer)
     except (TypeError, ValueError):
         return _report(name, False, f"expected one integer label per word, got {answer!r}.",
-                       "e.g. the index of each word's largest singular-vector entry.")
+                       "one integer per word: e.g. the index of the centre each word has the largest cosine with.")
     if len(got) != len(truth):
         return _report(name, False, f"expected {len(truth)} labels (one per word), got {len(got)}.",
                        "label every column of the documents × words matrix.")

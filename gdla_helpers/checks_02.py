@@ -12,12 +12,12 @@ import math
 import torch
 
 from . import _validate
-from .checks import _blank, _given, _not_attempted, _number_answer, _report
+from .checks import Verdict, _blank, _given, _not_attempted, _number_answer, _report
 
 __all__ = ["check_step_scaling", "check_faster_momentum"]
 
 
-def check_step_scaling(answer, M: torch.Tensor, scale: float) -> bool:
+def check_step_scaling(answer, M: torch.Tensor, scale: float) -> Verdict:
     """Check a predicted factor: the largest stable step of plain GD for scale·M divided by M's.
 
     Introduced in notebook 02, section "The largest safe step".
@@ -45,7 +45,7 @@ def check_step_scaling(answer, M: torch.Tensor, scale: float) -> bool:
                    f"write 1 / ({scale:g})**2.")
 
 
-def check_faster_momentum(answer, measured: dict) -> bool:
+def check_faster_momentum(answer, measured: dict) -> Verdict:
     """Check a prediction of which (lr, momentum) reaches the tolerance first, against measured counts.
 
     Introduced in notebook 02, section "The momentum picture".
@@ -54,8 +54,10 @@ def check_faster_momentum(answer, measured: dict) -> bool:
     measured: {label: iterations (None: did not reach the tolerance)} from your runs.
     """
     name = "faster setting"
-    if not isinstance(measured, dict) or len(measured) < 2:
-        raise TypeError(f"measured must be a dict {{label: iterations}} with at least two settings, got {measured!r}")
+    if not isinstance(measured, dict):
+        raise TypeError(f"measured must be a dict {{label: iterations}}, got {type(measured).__name__}")
+    if len(measured) < 2:
+        raise ValueError(f"measured must have at least two settings {{label: iterations}}, got {measured!r}")
     counts = {str(k): (math.inf if v is None else _validate.number(v, f"measured[{k!r}]")) for k, v in measured.items()}
     best = min(counts, key=counts.get)
     if _blank(answer):

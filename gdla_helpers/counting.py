@@ -128,7 +128,8 @@ def heavy_ball_behaviour(M: torch.Tensor, lrs, momenta, *, steps: int = 400, flo
     n = M.shape[0]
     if M.shape[1] != n:
         raise ValueError(f"M must be square, got shape {tuple(M.shape)}")
-    lrs, momenta = list(lrs), list(momenta)
+    lrs, momenta = (_validate.numbers(lrs, "lrs").tolist(), _validate.numbers(momenta, "momenta").tolist())
+    steps = _validate.count(steps, "steps", 1)
     if len(lrs) != len(momenta) or not lrs:
         raise ValueError(f"lrs and momenta: give one lr and one momentum per run (at least one run), got "
                          f"{len(lrs)} lrs and {len(momenta)} momenta")

@@ -9,8 +9,8 @@ package installs (pip, conda, Binder, Colab), with no package beyond the course'
 - ``load_pydoc_topics``: the 79 help topics of Python's own documentation (``pydoc_data.topics``,
   PSF licence) as a documents × words count matrix over a 300-word vocabulary, built by the same
   script. It is unlabelled: the topics' names say what each document is about.
-- ``png_data_uri`` / ``plot_pictures``: greyscale pictures as PNG-encoded plotly images, so a
-  figure stores a few kilobytes per picture instead of one number per pixel.
+- ``png_data_uri``: a greyscale picture as a PNG data URI, which ``plotting.plot_pictures`` shows
+  as a plotly image, so a figure stores a few kilobytes per picture instead of one number per pixel.
 
 The PNG reader and writer here use only zlib (standard library): no Pillow needed.
 """
@@ -21,17 +21,14 @@ import base64
 import json
 import struct
 import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 
-import plotly.graph_objects as go
 import torch
 
 from . import _validate
-from .plotting import style
 
-__all__ = ["Corpus", "load_photo", "load_pydoc_topics", "plot_pictures"]
+__all__ = ["Corpus", "load_photo", "load_pydoc_topics"]
 
 PHOTO_FILE = "resources/grace_hopper_75x64.png"
 CORPUS_FILE = "resources/pydoc_topics.json"
@@ -113,33 +110,6 @@ def png_data_uri(picture: torch.Tensor, *, low: float = 0.0, high: float = 1.0) 
         raise ValueError(f"high must be above low, got low = {low!r}, high = {high!r}")
     levels = (picture.detach().double().cpu() - low) / (high - low) * 255
     return "data:image/png;base64," + base64.b64encode(png_bytes(levels)).decode("ascii")
-
-
-def plot_pictures(pictures: Mapping[str, torch.Tensor], *, title: str, alt: str, cols: int = 3) -> go.Figure:
-    """Greyscale pictures (values 0 = black to 1 = white) side by side, each stored as a PNG image.
-
-    Introduced in notebook 03, section "Compressing a picture". alt: the figure's one-sentence text
-    alternative (stored in layout.meta.alt).
-    """
-    from plotly.subplots import make_subplots
-
-    if not isinstance(pictures, Mapping) or not pictures:
-        raise ValueError("pictures must be a non-empty dict {title: picture}")
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError("alt must be a sentence saying what the figure shows (its text alternative)")
-    cols = _validate.count(cols, "cols", 1)
-    rows = -(-len(pictures) // cols)
-    fig = make_subplots(rows=rows, cols=min(cols, len(pictures)), subplot_titles=[str(k) for k in pictures],
-                        horizontal_spacing=0.02, vertical_spacing=0.08)
-    for i, (name, picture) in enumerate(pictures.items()):
-        picture = _validate.tensor(picture, f"pictures[{name!r}]", ndim=2)
-        fig.add_trace(go.Image(source=png_data_uri(picture), name=str(name), hoverinfo="skip"),
-                      row=i // cols + 1, col=i % cols + 1)
-    style(fig, title=title, xaxis_title="", yaxis_title="")
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_layout(height=max(280, 260 * rows), meta={"alt": alt})
-    return fig
 
 
 # --- the data sets -------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def _curvatures(curvatures) -> torch.Tensor:
 
 
 def _grid(values, name: str) -> torch.Tensor:
-    return _validate.numbers(values, name).to(torch.float64).flatten()
+    return _validate.finite(_validate.numbers(values, name).to(torch.float64).flatten(), name)
 
 
 def _classify(lam: torch.Tensor, lr: torch.Tensor, beta: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

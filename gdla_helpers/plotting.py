@@ -14,7 +14,7 @@ from .graph import autograd_graph
 __all__ = ["COLORS", "plot_losses", "plot_matrix", "plot_function_and_derivative", "style",
            "plot_autograd_graph",
            "plot_convergence", "plot_momentum_map", "plot_matrix_frames", "plot_iterations_vs_kappa",
-           "plot_heatmaps"]
+           "plot_heatmaps", "plot_pictures"]
 
 # Okabe–Ito: a palette that colour-blind readers can tell apart. The course uses it everywhere.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -459,8 +459,13 @@ def plot_momentum_map(
     from . import heavy_ball_map as hbm
 
     lam = hbm._curvatures(curvatures)
-    if not isinstance(points, Mapping) or not 1 <= len(points) <= 8:
-        raise ValueError("points must be a dict {label: (lr, momentum)} with 1 to 8 entries")
+    if not isinstance(points, Mapping):
+        raise TypeError(f"points must be a dict {{label: (lr, momentum)}}, got {type(points).__name__}")
+    if not 1 <= len(points) <= 8:
+        raise ValueError(f"points must have 1 to 8 entries {{label: (lr, momentum)}}, got {len(points)}")
+    for k, v in points.items():
+        if isinstance(v, str) or not isinstance(v, Sequence) or len(v) != 2:
+            raise ValueError(f"points[{k!r}] must be a pair (lr, momentum), got {v!r}")
     steps = _validate.count(steps, "steps", 1)
     if not (isinstance(grid, (tuple, list)) and len(grid) == 2):
         raise TypeError(f"grid must be a pair (number of lrs, number of momenta), got {grid!r}")
@@ -564,3 +569,35 @@ def plot_heatmaps(
     fig.update_layout(height=max(260, 230 * rows))
     return fig
 
+
+def plot_pictures(pictures: Mapping[str, torch.Tensor], *, title: str, alt: str, cols: int = 3) -> go.Figure:
+    """Greyscale pictures (values 0 = black to 1 = white) side by side, each stored as a PNG image.
+
+    Introduced in notebook 03, section "Compressing a picture". alt: the figure's one-sentence text
+    alternative (stored in layout.meta.alt).
+    """
+    from plotly.subplots import make_subplots
+
+    from .datasets import png_data_uri
+
+    if not isinstance(pictures, Mapping):
+        raise TypeError(f"pictures must be a dict {{title: picture}}, got {type(pictures).__name__}")
+    if not pictures:
+        raise ValueError("pictures is empty: pass at least one {title: picture}")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a sentence (a str) saying what the figure shows, got {type(alt).__name__}")
+    if not alt.strip():
+        raise ValueError("alt must be a sentence saying what the figure shows (its text alternative), got ''")
+    cols = _validate.count(cols, "cols", 1)
+    rows = -(-len(pictures) // cols)
+    fig = make_subplots(rows=rows, cols=min(cols, len(pictures)), subplot_titles=[str(k) for k in pictures],
+                        horizontal_spacing=0.02, vertical_spacing=0.08)
+    for i, (name, picture) in enumerate(pictures.items()):
+        picture = _validate.finite(_validate.tensor(picture, f"pictures[{name!r}]", ndim=2), f"pictures[{name!r}]")
+        fig.add_trace(go.Image(source=png_data_uri(picture), name=str(name), hoverinfo="skip"),
+                      row=i // cols + 1, col=i % cols + 1)
+    style(fig, title=title, xaxis_title="", yaxis_title="")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_layout(height=max(280, 260 * rows), meta={"alt": alt})
+    return fig

@@ -454,9 +454,11 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
             for case, (value, expect) in cases.items():
                 if expect in (True, False):
                     want = expect
-                    expect, own = ("ok", lambda r, want=want: r is want) if want else ("reported", lambda r: r is False)
+                    # a check returns a Verdict: .ok is the bool it judged
+                    expect, own = (("ok", lambda r, want=want: isinstance(r, gh.checks.Verdict) and r.ok is want)
+                                   if want else ("reported", lambda r: isinstance(r, gh.checks.Verdict) and r.ok is False))
                 else:
-                    own = (lambda r: isinstance(r, bool)) if expect == "ok" else None
+                    own = (lambda r: isinstance(r, gh.checks.Verdict)) if expect == "ok" else None
                 kwargs = {**base, argument: value}
                 rows.append(Row(name, argument, case, (lambda kw=kwargs, call=call: call(**kw)), expect, own))
 
@@ -482,6 +484,66 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
        "power_iterations": numbers("count", 2),
        "generator": {"seed instead": (0, TypeError)}},
       check=lambda r: len(r) == 3 and r[1].shape == (2,))
+
+    # the momentum picture (notebook 02)
+    curv = torch.tensor([0.1, 0.5, 1.0], dtype=torch.float64)
+    bad_curvatures = {"1-D list": ([0.1, 1.0], TypeError), "NaN": (torch.tensor([0.1, math.nan], dtype=torch.float64), ValueError),
+                      "negative": (torch.tensor([-0.1, 1.0], dtype=torch.float64), ValueError),
+                      "empty": (torch.zeros(0, dtype=torch.float64), ValueError), "string": ("curv", TypeError),
+                      "2-D": (torch.ones(2, 2, dtype=torch.float64), ValueError)}
+    R("heavy_ball_region", lambda **kw: gh.heavy_ball_region(**kw), {"curvatures": curv, "lr": 1.0, "momentum": 0.5},
+      {"curvatures": bad_curvatures, "lr": numbers("positive", 1.0), "momentum": numbers("fraction", 0.5)},
+      check=lambda r: r[0] in ("monotone", "oscillates", "diverges") and math.isfinite(r[1]))
+    R("direction_errors", lambda **kw: gh.direction_errors(**kw),
+      {"curvatures": curv, "lr": 1.0, "momentum": 0.5, "steps": 20},
+      {"curvatures": bad_curvatures, "lr": numbers("positive", 1.0), "momentum": numbers("fraction", 0.5),
+       "steps": {**numbers("count", 20), "zero (the start only)": (0, "ok")}},
+      check=lambda r: bool(torch.isfinite(r).all()))
+    R("momentum_map", lambda **kw: gh.momentum_map(**kw),
+      {"curvatures": curv, "lrs": torch.linspace(0.1, 3.0, 5, dtype=torch.float64),
+       "momenta": torch.linspace(0.0, 0.9, 4, dtype=torch.float64)},
+      {"curvatures": bad_curvatures,
+       "lrs": {"negative": (torch.tensor([-1.0, 1.0], dtype=torch.float64), ValueError), "string": ("lrs", TypeError),
+               "empty": (torch.zeros(0, dtype=torch.float64), ValueError)},
+       "momenta": {"one": (torch.tensor([0.0, 1.0], dtype=torch.float64), ValueError), "string": ("b", TypeError),
+                   "NaN": (torch.tensor([math.nan], dtype=torch.float64), ValueError)}})
+    R("heavy_ball_behaviour", lambda **kw: gh.heavy_ball_behaviour(**kw),
+      {"M": A, "lrs": [0.5], "momenta": [0.5], "steps": 50},
+      {"M": bad_matrices(),
+       "lrs": {"negative": ([-1.0], ValueError), "string": ("lr", TypeError), "NaN": ([math.nan], ValueError)},
+       "momenta": {"one": ([1.0], ValueError), "string": ("b", TypeError), "different length": ([0.5, 0.6], ValueError)},
+       "steps": {**numbers("count", 50), "zero": (0, ValueError)}, "floor": numbers("positive", 1e-8)},
+      check=lambda r: len(r) == 1 and r[0] in ("monotone", "oscillates", "diverges"))
+    R("pick_directions", lambda **kw: gh.pick_directions(**kw), {"count": 10, "at_most": 6},
+      {"count": {**numbers("count", 10), "zero": (0, ValueError)},
+       "at_most": {**numbers("count", 6), "zero": (0, ValueError)}},
+      check=lambda r: len(r) <= 6 and r[0] == 0 and r[-1] == 9)
+    R("plot_momentum_map", lambda **kw: gh.plot_momentum_map(**kw),
+      {"curvatures": curv, "points": {"Polyak": (1.0, 0.5)}, "steps": 20, "grid": (8, 8), "title": "t", "alt": "a."},
+      {"curvatures": bad_curvatures,
+       "points": {"not a mapping": ([(1.0, 0.5)], TypeError), "bad pair": ({"P": (1.0,)}, ValueError),
+                  "NaN step": ({"P": (math.nan, 0.5)}, ValueError), "momentum one": ({"P": (1.0, 1.0)}, ValueError)},
+       "steps": {**numbers("count", 20), "zero": (0, ValueError)},
+       "grid": {"one number": (8, TypeError), "zero": ((0, 8), ValueError)},
+       "title": {"number (shown as text)": (3, "ok")}})
+    # real data (notebook 03)
+    picture = torch.rand(4, 5, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    R("plot_pictures", lambda **kw: gh.plot_pictures(**kw), {"pictures": {"p": picture}, "title": "t", "alt": "a."},
+      {"pictures": {"not a mapping": ([picture], TypeError), "empty": ({}, ValueError),
+                    "1-D": ({"p": torch.ones(3, dtype=torch.float64)}, ValueError),
+                    "NaN": ({"p": torch.full((2, 2), math.nan, dtype=torch.float64)}, ValueError),
+                    "string": ({"p": "img"}, TypeError)},
+       "title": {"number (shown as text)": (3, "ok")}, "alt": {"number": (3, TypeError), "blank": ("  ", ValueError)},
+       "cols": {**numbers("count", 3), "zero": (0, ValueError)}})
+    R("check_step_scaling", lambda **kw: gh.check_step_scaling(**kw), {"answer": 1 / 9, "M": A, "scale": 3.0},
+      {"M": given_matrices(), "scale": {"NaN": (math.nan, ValueError), "zero": (0, ValueError),
+                                        "string": ("3", TypeError), "bool": (True, TypeError)}},
+      check=lambda r: isinstance(r, gh.checks.Verdict))
+    R("check_faster_momentum", lambda **kw: gh.check_faster_momentum(**kw),
+      {"answer": "a", "measured": {"a": 10, "b": 20}},
+      {"measured": {"not a dict": ([10, 20], TypeError), "empty": ({}, ValueError),
+                    "NaN count": ({"a": math.nan, "b": 1}, ValueError), "string count": ({"a": "10", "b": 1}, TypeError)}},
+      check=lambda r: isinstance(r, gh.checks.Verdict))
 
     # lessons
     R("check_parameters", lambda **kw: gh.check_parameters("02", **kw),

@@ -19,10 +19,10 @@ def _hinted_answer(out: str):
 
 @pytest.mark.parametrize("scale", [2.0, 3.0, 0.5, -1.5])
 def test_step_scaling(scale, capsys):
-    assert gh.check_step_scaling(None, M, scale) is False and "not attempted" in capsys.readouterr().out
-    assert gh.check_step_scaling(1 / scale, M, scale) is False  # linear instead of quadratic
+    assert gh.check_step_scaling(None, M, scale).ok is False and "not attempted" in capsys.readouterr().out
+    assert gh.check_step_scaling(1 / scale, M, scale).ok is False  # linear instead of quadratic
     hinted = _hinted_answer(capsys.readouterr().out)
-    assert gh.check_step_scaling(hinted, M, scale) is True, "the hint, followed literally, passes"
+    assert gh.check_step_scaling(hinted, M, scale).ok is True, "the hint, followed literally, passes"
     assert capsys.readouterr().out.startswith(gh.checks.PASS)
 
 
@@ -36,13 +36,13 @@ def test_step_scaling_bad_input():
 @pytest.mark.parametrize("measured", [{"Polyak": 177, "tuned": 156}, {"Polyak": 90, "tuned": 120},
                                       {"Polyak": None, "tuned": 3}])
 def test_faster_momentum(measured, capsys):
-    assert gh.check_faster_momentum(None, measured) is False and "not attempted" in capsys.readouterr().out
+    assert gh.check_faster_momentum(None, measured).ok is False and "not attempted" in capsys.readouterr().out
     best = min(measured, key=lambda k: float("inf") if measured[k] is None else measured[k])
     wrong = next(k for k in measured if k != best)
-    assert gh.check_faster_momentum(wrong, measured) is False
+    assert gh.check_faster_momentum(wrong, measured).ok is False
     hinted = _hinted_answer(capsys.readouterr().out)
-    assert gh.check_faster_momentum(hinted, measured) is True
-    assert gh.check_faster_momentum(42, measured) is False  # a wrong kind of answer is judged, not raised
+    assert gh.check_faster_momentum(hinted, measured).ok is True
+    assert gh.check_faster_momentum(42, measured).ok is False  # a wrong kind of answer is judged, not raised
 
 
 def test_faster_momentum_bad_input():

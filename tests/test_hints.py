@@ -48,7 +48,8 @@ def _text(node: ast.AST) -> str:
     raise TypeError(f"a hint must be a string literal, got {ast.unparse(node)}")
 
 
-def _failing_hints(fn: ast.FunctionDef) -> list[str]:
+def _reports(fn: ast.FunctionDef) -> list[ast.AST]:
+    """The hint expressions of fn's failing `_report(name, False, detail, hint)` calls."""
     hints = []
     for node in ast.walk(fn):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_report":
@@ -56,7 +57,26 @@ def _failing_hints(fn: ast.FunctionDef) -> list[str]:
             ok = args[1] if len(args) > 1 else next(k.value for k in node.keywords if k.arg == "ok")
             hint = args[3] if len(args) > 3 else next((k.value for k in node.keywords if k.arg == "hint"), None)
             if isinstance(ok, ast.Constant) and ok.value is False and hint is not None:
-                hints.append(_text(hint))
+                hints.append(hint)
+    return hints
+
+
+def _failing_hints(fn: ast.FunctionDef) -> list[str]:
+    return [_text(hint) for hint in _reports(fn)]
+
+
+def _helper_hints(helper: ast.FunctionDef, call: ast.Call) -> list[str]:
+    """A helper's hints as one call site gives them: a hint that is a parameter of the helper is the
+    literal this call passes for it (or the parameter's default)."""
+    params = [a.arg for a in helper.args.args]
+    defaults = dict(zip(params[len(params) - len(helper.args.defaults):], helper.args.defaults, strict=True))
+    hints = []
+    for hint in _reports(helper):
+        if isinstance(hint, ast.Name) and hint.id in params:
+            i = params.index(hint.id)
+            hint = call.args[i] if len(call.args) > i else next(
+                (k.value for k in call.keywords if k.arg == hint.id), defaults.get(hint.id))
+        hints.append(_text(hint))
     return hints
 
 
@@ -68,9 +88,12 @@ def collect_hints() -> dict[tuple[str, str], str]:
         functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
         for name in module.__all__:
             fn = functions[name]
-            called = {n.func.id for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-            helpers = [functions[c] for c in sorted(called) if c.startswith("_") and c in functions]
-            for hint in _failing_hints(fn) + [h for f in helpers for h in _failing_hints(f)]:
+            hints = _failing_hints(fn)
+            for call in ast.walk(fn):
+                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                        and call.func.id.startswith("_") and call.func.id in functions):
+                    hints += _helper_hints(functions[call.func.id], call)
+            for hint in hints:
                 found[(name, hint)] = module.__name__
     return found
 
@@ -281,10 +304,12 @@ def _M7(p):
 
 
 def _topics(p):
+    """Notebook 03's exercise 4 at parameter p: the planted topics and the words' unit directions."""
     data = gh.make_topic_matrix(seed=0 if p == 0 else p)
     k = len(data.topics)
-    V = torch.linalg.svd(data.matrix, full_matrices=False).Vh.mT
-    return data, V[:, :k]
+    svd = torch.linalg.svd(data.matrix, full_matrices=False)
+    loadings = svd.Vh.mT[:, :k] * svd.S[:k]
+    return data, loadings / loadings.norm(dim=1, keepdim=True)
 
 
 def _diverged(M, lr_factor):
@@ -417,7 +442,7 @@ def _c_inverse_gradient(kind):
                  "transpose": 2 / n**2 * M @ (M @ X - I), "shape": right.flatten(),
                  "nan": torch.full((n, n), math.nan, dtype=torch.float64)}[kind]
         fixed = {"size": 2 / n**2 * wrong, "side": right, "transpose": right,
-                 "shape": wrong.reshape(n, n), "nan": wrong}[kind]  # nan: there is no learning rate to lower
+                 "shape": wrong.reshape(n, n), "nan": right}[kind]  # nan: built from the X and M given
         return (lambda: gh.check_inverse_gradient(wrong, X, M, side="right"),
                 lambda: gh.check_inverse_gradient(fixed, X, M, side="right"))
     return case
@@ -447,11 +472,10 @@ def _c_prediction(kind):
             too_big = 1.2 * gh.largest_stable_lr(L, beta)
             return (lambda: gh.check_iteration_prediction(right, B, too_big, beta, tol=1e-6),
                     lambda: gh.check_iteration_prediction(right, B, lr, beta, tol=1e-6))
-        s = torch.linalg.svdvals(B)  # "compute it from the singular values": the guide from κ
-        kappa = float(s[0] / s[-1])
-        guide = math.log(1e-6) / math.log((kappa - 1) / (kappa + 1))
+        # "give one number: the count that gh.predict_iterations(M, lr, momentum, tol=tol) predicts"
         return (lambda: gh.check_iteration_prediction(str(right), B, lr, beta, tol=1e-6),
-                lambda: gh.check_iteration_prediction(guide, B, lr, beta, tol=1e-6))
+                lambda: gh.check_iteration_prediction(gh.predict_iterations(B, lr, beta, tol=1e-6), B, lr, beta,
+                                                      tol=1e-6))
     return case
 
 
@@ -507,7 +531,7 @@ def _c_reconstruction(kind):
         wrong = {"V not V.T": U @ torch.diag(S) @ V, "no S": U @ V.T, "shape": right.flatten(),
                  "nan": torch.full_like(right, math.nan)}[kind]
         fixed = {"V not V.T": U @ torch.diag(S) @ V.T, "no S": (U * S) @ V.T, "shape": wrong.reshape(right.shape),
-                 "nan": wrong}[kind]  # nan: there is no learning rate to lower
+                 "nan": (U * S) @ V.T}[kind]  # nan: the factors given, multiplied
         return (lambda: gh.check_svd_reconstruction(wrong, U, S, V),
                 lambda: gh.check_svd_reconstruction(fixed, U, S, V))
     return case
@@ -549,9 +573,14 @@ def _c_pair(kind):
 
 def _c_topics(kind):
     def case(p):
-        data, Vk = _topics(p)
-        rule = Vk.abs().argmax(dim=1)  # the hints' rule: the direction where each word's entry is largest
-        wrong = {"floats": Vk.abs().max(dim=1).values, "length": rule[:-1], "rule": (rule + 1) % Vk.shape[1] * 0}[kind]
+        data, directions = _topics(p)
+        k = directions.shape[1]
+        centres = [0]  # the hint, word for word: farthest-point centres, then the largest cosine
+        for _ in range(k - 1):
+            centres.append(int((directions @ directions[centres].T).abs().max(dim=1).values.argmin()))
+        rule = (directions @ directions[centres].T).argmax(dim=1)
+        wrong = {"floats": (directions @ directions[centres].T).max(dim=1).values, "length": rule[:-1],
+                 "rule": rule * 0}[kind]
         return (lambda: gh.check_word_topics(wrong, data.word_topic),
                 lambda: gh.check_word_topics(rule, data.word_topic))
     return case
@@ -583,14 +612,14 @@ CASES = {
     ("check_inverse_gradient", "X sits on the left"): _c_inverse_gradient("side"),
     ("check_inverse_gradient", "differentiate Σ"): _c_inverse_gradient("transpose"),
     ("check_inverse_gradient", "your answer should have the shape"): _c_inverse_gradient("shape"),
-    ("check_inverse_gradient", "lower the learning rate"): _c_inverse_gradient("nan"),
+    ("check_inverse_gradient", "build the gradient from the finite X and M"): _c_inverse_gradient("nan"),
     ("check_largest_stable_lr", "the iteration only blows up"): _c_lr("1/L"),
     ("check_largest_stable_lr", "the limit comes from"): _c_lr("2/(L+mu)"),
     ("check_largest_stable_lr", "the steepest curvature"): _c_lr("other"),
     ("check_largest_stable_lr", "compute it from the singular values"): _c_lr("text"),
     ("check_iteration_prediction", "pick a learning rate"): _c_prediction("lr"),
     ("check_iteration_prediction", "ln(tol)/ln(rate)"): _c_prediction("guide"),
-    ("check_iteration_prediction", "compute it from the singular values"): _c_prediction("text"),
+    ("check_iteration_prediction", "give one number"): _c_prediction("text"),
     ("check_inverse", "run more iterations"): _c_inverse("more"),
     ("check_inverse", "your answer should have the shape"): _c_inverse("shape"),
     ("check_inverse", "lower the learning rate"): _c_inverse("nan"),
@@ -601,7 +630,7 @@ CASES = {
     ("check_svd_reconstruction", "the last factor is V.T"): _c_reconstruction("V not V.T"),
     ("check_svd_reconstruction", "U * S scales"): _c_reconstruction("no S"),
     ("check_svd_reconstruction", "your answer should have the shape"): _c_reconstruction("shape"),
-    ("check_svd_reconstruction", "lower the learning rate"): _c_reconstruction("nan"),
+    ("check_svd_reconstruction", "multiply the factors you were given"): _c_reconstruction("nan"),
     ("check_rank_k_error", "take the square root"): _c_rank("squared"),
     ("check_rank_k_error", "the Frobenius error adds up"): _c_rank("sigma3"),
     ("check_rank_k_error", "keep the k largest"): _c_rank("kept"),
@@ -611,28 +640,14 @@ CASES = {
     ("check_top_singular_pair", "divide each by its norm"): _c_pair("length"),
     ("check_top_singular_pair", "the pair shares one sign"): _c_pair("sign"),
     ("check_top_singular_pair", "iterate v <- Mᵀ·M·v"): _c_pair("longer"),
-    ("check_word_topics", "e.g. the index of each word's largest"): _c_topics("floats"),
+    ("check_word_topics", "one integer per word"): _c_topics("floats"),
     ("check_word_topics", "label every column"): _c_topics("length"),
-    ("check_word_topics", "use |V[:, :n_topics]|"): _c_topics("rule"),
+    ("check_word_topics", "take word 0 as the first centre"): _c_topics("rule"),
 }
 
 # Hints that do not work today, each with the issue that fixes it (strict: a fix makes them fail here).
 ISSUE13, ISSUE14 = "notebook 02's hints (issue 13)", "notebook 03's hints (issue 14)"
-XFAIL = {
-    ("check_inverse_gradient", "lower the learning rate"):
-        f"{ISSUE13}: a NaN gradient formula has no learning rate to lower (the generic NaN hint of _matrix_answer)",
-    ("check_iteration_prediction", "compute it from the singular values"):
-        f"{ISSUE13}: the guide from the singular values, ln(tol)/ln((κ-1)/(κ+1)), is 25-40 % below the measured "
-        "count; the check allows 15 %",
-    ("check_svd_reconstruction", "lower the learning rate"):
-        f"{ISSUE14}: a reconstruction has no learning rate (the generic NaN hint of _matrix_answer)",
-    ("check_word_topics", "e.g. the index of each word's largest"):
-        f"{ISSUE14}: the argmax of |V[:, :n_topics]| misgroups 1-4 words for 13 of 21 seeds",
-    ("check_word_topics", "label every column"):
-        f"{ISSUE14}: labelled by the argmax of |V[:, :n_topics]|, 1-4 words are misgrouped for 13 of 21 seeds",
-    ("check_word_topics", "use |V[:, :n_topics]|"):
-        f"{ISSUE14}: the argmax of |V[:, :n_topics]| misgroups 1-4 words for 13 of 21 seeds (passes at seed 0)",
-}
+XFAIL: dict = {}
 
 HINTS = collect_hints()
 
