@@ -29,11 +29,11 @@ from . import (  # noqa: F401
            datasets,
            gd,
            graph,
+           heavy_ball_map,
            inverse,
            lessons,
            losses,
            matrices,
-           heavy_ball_map,
            plotting,
            randomized,
            svd,
@@ -47,11 +47,11 @@ from .data import *  # noqa: F403
 from .datasets import *  # noqa: F403
 from .gd import *  # noqa: F403
 from .graph import *  # noqa: F403
+from .heavy_ball_map import *  # noqa: F403
 from .inverse import *  # noqa: F403
 from .lessons import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .matrices import *  # noqa: F403
-from .heavy_ball_map import *  # noqa: F403
 from .plotting import *  # noqa: F403
 from .randomized import *  # noqa: F403
 from .svd import *  # noqa: F403

@@ -158,4 +158,4 @@ def heavy_ball_behaviour(M: torch.Tensor, lrs, momenta, *, steps: int = 400, flo
         if active.numel() == 0:
             break
     grown = ~torch.isfinite(last).all(-1) | (last.abs() > 1).any(-1)  # (a transient may exceed 1 early: read the end)
-    return ["diverges" if g else ("oscillates" if c else "monotone") for g, c in zip(grown.tolist(), changed.tolist())]
+    return ["diverges" if g else ("oscillates" if c else "monotone") for g, c in zip(grown.tolist(), changed.tolist(), strict=True)]
