@@ -45,7 +45,9 @@ def test_faster_momentum(measured, capsys):
 
 
 def test_faster_momentum_bad_input():
-    with pytest.raises(TypeError, match="measured"):
+    with pytest.raises(ValueError, match="measured"):  # one setting: a bad value
         gh.check_faster_momentum("a", {"a": 1})
+    with pytest.raises(TypeError, match="measured"):  # not a dict: the wrong kind
+        gh.check_faster_momentum("a", [("a", 1), ("b", 2)])
     with pytest.raises(TypeError):
         gh.check_faster_momentum("a", {"a": "x", "b": 2})
