@@ -151,20 +151,30 @@ def test_sort_svd_permutes_columns_with_values():
 
 # --- the working methods on the battery -------------------------------------------------------------
 
-@pytest.mark.parametrize("M", BATTERY)
-def test_factorize_matches_torch(M):
+def factorize_matches_torch(M):
+    """The hybrid converges on M and agrees with torch.linalg.svd (also run by tests/test_svd_battery.py)."""
     result = gh.svd_factorize(M)
     assert result.converged and not result.diverged, result.message
     _oracle_check(result, M)
     assert gh.compare_svd(result.U, result.S, result.V, M)["worst"] <= 1e-6
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("M", PURE_BATTERY)
-def test_ascent_matches_torch(M):
+def ascent_matches_torch(M):
+    """The pure method converges on M and agrees with torch.linalg.svd."""
     result = gh.svd_ascent(M)
     assert result.converged, result.message
     _oracle_check(result, M)
+
+
+@pytest.mark.parametrize("M", BATTERY)
+def test_factorize_matches_torch(M):
+    factorize_matches_torch(M)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("M", PURE_BATTERY)
+def test_ascent_matches_torch(M):
+    ascent_matches_torch(M)
 
 
 def test_iteration_counts_are_deterministic():
