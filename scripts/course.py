@@ -71,11 +71,29 @@ def setup(level: str = "runtime", torch_cpu_index: bool = False) -> Path:
         _run([python, "-m", "pip", "install", "--quiet", "--index-url", PYTORCH_CPU_INDEX,
               torch_pin.split("+")[0] + "+cpu"])
     _run([python, "-m", "pip", "install", "--quiet", "-r", REQUIREMENTS[level], "-c", LOCK.name])
+    drop_retired(python)
     quiet_lab(python)
     done.update(wanted)
     STAMP.write_text(json.dumps(done, indent=1))
     print(f"environment ready in {time.perf_counter() - start:.0f} s: {VENV}", flush=True)
     return python
+
+
+# Packages an earlier lock installed and the current one leaves out on purpose (pip never removes
+# them from an existing .venv): rfc3987-syntax builds a grammar at import, +3 s to every first figure.
+RETIRED = ("rfc3987-syntax", "lark")
+
+
+def drop_retired(python: Path) -> None:
+    """Uninstall the RETIRED packages from .venv when the lock no longer has them."""
+    locked = {line.split("==")[0].lower() for line in LOCK.read_text().splitlines() if "==" in line}
+    for name in RETIRED:
+        if name in locked:
+            continue
+        found = subprocess.run([python, "-m", "pip", "show", "--quiet", name], capture_output=True)
+        if found.returncode == 0:
+            print(f"removing {name} from {VENV} (no longer in {LOCK.name})", flush=True)
+            _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", name])
 
 
 # JupyterLab's announcements plugin asks every new user "get notified about official Jupyter news?"

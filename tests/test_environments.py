@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import lock  # noqa: E402
 
-RUNTIME = {"torch", "numpy", "pandas", "plotly", "nbformat", "jupyterlab", "ipykernel", "nbgitpuller"}
+RUNTIME = {"torch", "numpy", "pandas", "plotly", "nbformat", "jsonschema", "jupyterlab", "ipykernel",
+           "nbgitpuller"}
 
 
 def _conda_pins(path: Path) -> dict[str, str]:
@@ -47,6 +48,24 @@ def test_pins_match_the_lock():
     for name in ("requirements.txt", "requirements-dev.txt", "binder/requirements.txt"):
         for package, version in lock.pins(ROOT / name).items():
             assert locked.get(package) == version.split("+")[0], f"{name}: {package}=={version}"
+
+
+# Packages that build a parser when imported (rfc3987-syntax's Earley grammar: 2.5-3.3 s natively,
+# about a minute emulated), paid by every kernel's first figure and every nbconvert/papermill run.
+SLOW_AT_IMPORT = ("rfc3987-syntax", "lark")
+
+
+def test_no_package_builds_a_grammar_at_import():
+    locked = lock.pins(ROOT / "requirements-lock.txt")
+    found = [name for name in SLOW_AT_IMPORT if name in locked]
+    assert not found, (f"requirements-lock.txt has {found}: jsonschema 4.25+ pulls rfc3987-syntax in through "
+                       "jupyter-events; keep jsonschema==4.24.1 in requirements.txt (see its comment)")
+    # What a kernel's first figure imports (plotly's renderers -> nbformat -> jsonschema), in the venv.
+    probe = ("import sys, plotly.graph_objects as go; go.Figure()._repr_mimebundle_(); "
+             "print(sorted(m for m in ('rfc3987_syntax', 'lark') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", (f"the first figure imported {out.strip()}: uninstall them "
+                                 "(pip uninstall rfc3987-syntax lark) or re-run scripts/course.py setup")
 
 
 def test_torch_is_pinned_exactly_to_the_cpu_wheel_we_test():

@@ -269,7 +269,15 @@ def sweep(tmp_path_factory):
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=int(os.environ.get("GDLA_SWEEP_WORKERS", "2"))) as pool:
         results = list(pool.map(lambda r: (_papermill(r[0], out_dir), r[1]), rows))
-    lines = [f"parameter sweep: {len(rows)} papermill runs in {time.perf_counter() - start:.0f} s, the slowest:"]
+    lines = [f"parameter sweep: {len(rows)} papermill runs in {time.perf_counter() - start:.0f} s "
+             f"({os.environ.get('GDLA_SWEEP_WORKERS', '2')} at once); run time per lesson:"]
+    for number in sorted({row[0] for row, _ in rows}):
+        for inside in (True, False):
+            times = sorted(seconds for (row, _, _, seconds, _), ins in results if row[0] == number and ins == inside)
+            if times:
+                lines.append(f"  {number} {'inside ' if inside else 'outside'} {len(times):3d} runs, {sum(times):5.0f} s "
+                             f"in all, median {times[len(times) // 2]:4.1f} s")
+    lines.append("  the slowest:")
     for (row, code, _, seconds, _), _inside in sorted(results, key=lambda r: -r[0][3])[:8]:
         lines.append(f"  {seconds:5.0f} s  {_id(row)}  (exit {code})")
     print("\n" + "\n".join(lines))
