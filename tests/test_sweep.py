@@ -309,3 +309,28 @@ def test_outside_the_ranges_only_the_check_refuses(sweep, row):
     assert "gh.check_parameters(" in nb.cells[index].source, f"{_id(row)}: the error came from cell {index}"
     later = [c for c in nb.cells[index + 1:] if c.cell_type == "code" and c.get("execution_count")]
     assert not later, f"{_id(row)}: cells after the check ran"
+
+
+def _cap_claim(nb) -> str:
+    """Why notebook 03's 'try shape = (100, 100): ... stops at its cap' is not what its run shows, or ''."""
+    import inspect
+    import re
+    cap = inspect.signature(gh.svd_factorize).parameters["max_iter"].default
+    prose = next((c.source for c in nb.cells if c.cell_type == "markdown" and "shape = (100, 100)" in c.source), "")
+    said = re.search(r"stops at its cap of ([\d  ,]+) iterations", prose)
+    if not said or int(re.sub(r"\D", "", said.group(1))) != cap:
+        return f"section 5 should say that shape (100, 100) stops at the cap of {cap:,} iterations: {prose[-300:]!r}"
+    cell = next((c for c in nb.cells if c.cell_type == "code" and c.source.startswith("fast = gh.svd_factorize(M)")), None)
+    text = "".join(o.get("text", "") for o in (cell or {}).get("outputs", []) if o.get("output_type") == "stream")
+    if f"hit the cap of {cap} iterations" not in text:
+        return f"with shape (100, 100) the factorisation cell printed {text[:300]!r}, not that it hit its cap"
+    return ""
+
+
+@pytest.mark.sweep
+@pytest.mark.slow
+def test_square_shape_stops_at_the_cap_as_notebook_03_says(sweep):
+    code, nb, stderr, _ = sweep[_id(("03", {"shape": [100, 100]}))]
+    assert nb is not None, stderr
+    problem = _cap_claim(nb)
+    assert not problem, problem
