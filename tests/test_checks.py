@@ -208,3 +208,13 @@ def test_a_verdict_displays_nothing_in_a_notebook(capsys):
     right, wrong = gh.check_shape((2, 3), (2, 3)), gh.check_shape((3, 2), (2, 3))
     assert right and not wrong and right == True and wrong == False  # noqa: E712 (a Verdict is compared like a bool)
     assert isinstance(right, gh.checks.Verdict) and right.ok is True and wrong.ok is False
+
+
+def test_largest_stable_lr_tells_the_best_step_from_the_largest_when_kappa_is_large():
+    # κ = 100: 2/(L + mu) = 2/L · 1/(1 + 1e-4), well inside the 0.1 % a rounded 2/L is allowed.
+    M = gh.matrix_with_condition(4, 100.0, seed=0)
+    s = torch.linalg.svdvals(M)
+    L, mu = 2 * s[0].item() ** 2 / 16, 2 * s[-1].item() ** 2 / 16
+    assert not gh.check_largest_stable_lr(2 / (L + mu), M).ok
+    assert gh.check_largest_stable_lr(2 / L, M).ok
+    assert gh.check_largest_stable_lr(float(f"{2 / L:.4g}"), M).ok  # 2/L rounded to 4 digits still passes
