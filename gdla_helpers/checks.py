@@ -121,6 +121,12 @@ def _as_float64(answer) -> torch.Tensor | None:
         return None
 
 
+def _eps(t) -> float:
+    """Machine epsilon of a floating tensor given by an exercise; float64's for anything else."""
+    floating = isinstance(t, torch.Tensor) and t.is_floating_point()
+    return torch.finfo(t.dtype if floating else torch.float64).eps
+
+
 def _close(got: torch.Tensor, expected: torch.Tensor) -> bool:
     """Same shape and equal up to rounding (relative 1e-6, absolute 1e-8)."""
     return got.shape == expected.shape and torch.allclose(got, expected, rtol=1e-6, atol=1e-8)
@@ -168,6 +174,7 @@ def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> Verdict:
     Parameters: answer: your result (a number or a 0-d tensor); a, b: the two vectors.
     """
     name = "dot product"
+    eps = max(_eps(a), _eps(b))  # the precision the learner's sum was computed in
     a, b = _given(a, "a", ndim=1), _given(b, "b", ndim=1)
     _validate.same_shape(a, b, "a and b")
     if _blank(answer):
@@ -180,7 +187,11 @@ def check_dot_product(answer, a: torch.Tensor, b: torch.Tensor) -> Verdict:
     if got.shape == a.shape and _close(got, a * b):
         return _report(name, False, "that is the vector of products, one per entry.",
                        "a dot product is a single number: add the products up with .sum().")
-    if got.numel() == 1 and _close(got.reshape(()), expected):
+    # Rounding in a sum of n products typically grows like √n·u·Σ|a_i·b_i| (u = eps/2, the unit
+    # roundoff of the vectors' precision): twice that is allowed, so that a correct float32 loop over
+    # long vectors passes while a missing or wrong term does not.
+    bound = a.numel() ** 0.5 * eps * (a * b).abs().sum()
+    if got.numel() == 1 and (_close(got.reshape(()), expected) or (got.reshape(()) - expected).abs() <= bound):
         return _report(name, True, f"a·b = {_fmt(expected)}.")
     return _report(name, False, f"you got {_fmt(got)}, which is not a·b.",
                    "multiply the vectors entry by entry (a * b), then add up the products (.sum()).")

@@ -218,3 +218,18 @@ def test_largest_stable_lr_tells_the_best_step_from_the_largest_when_kappa_is_la
     assert not gh.check_largest_stable_lr(2 / (L + mu), M).ok
     assert gh.check_largest_stable_lr(2 / L, M).ok
     assert gh.check_largest_stable_lr(float(f"{2 / L:.4g}"), M).ok  # 2/L rounded to 4 digits still passes
+
+
+def test_dot_product_accepts_a_correct_float32_loop_over_long_vectors():
+    g = torch.Generator().manual_seed(0)
+    a, c = torch.rand(4000, generator=g, dtype=torch.float64), torch.rand(4000, generator=g, dtype=torch.float64)
+    a, b = a.float(), (c - (a @ c) / (a @ a) * a).float()  # a·b ≈ 0 while Σ|a_i·b_i| ≈ 500: cancellation
+    loop = torch.tensor(0.0)
+    for x, y in zip(a, b, strict=True):  # a learner's loop, in float32
+        loop = loop + x * y
+    exact = (a.double() * b.double()).sum()
+    assert abs(loop.item() - exact.item()) > 1e-6 * abs(exact.item()) + 1e-8  # beyond the old tolerance
+    assert gh.check_dot_product(loop, a, b).ok
+    assert gh.check_dot_product(loop.item(), a, b).ok  # the same sum as a Python number
+    assert not gh.check_dot_product(loop - a[-1] * b[-1], a, b).ok  # one term left out is still a mistake
+    assert not gh.check_dot_product(loop, a.double(), b.double()).ok  # float64 vectors: float64 accuracy
