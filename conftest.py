@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,7 +31,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_portability.py": "portability (emulated CPU)",
     "tests/test_sweep.py": "parameter sweep (papermill)",
     "tests/test_rerun.py": "re-run safety (cells twice)",
-    "tests/test_svd_battery.py": "SVD battery (seeds 1-9)",
+    "tests/test_svd_battery.py": "SVD battery (seeds 0-9, momentum scan)",
     "tests/test_student.py": "student edition",
     "tests/test_jupyterhub.py": "JupyterHub",
 }
@@ -65,3 +69,51 @@ DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.skipif(
 def device(request) -> str:
     """Run a test once on the CPU and once on CUDA (skipped when no GPU is present)."""
     return request.param
+
+
+# One fresh interpreter serves the two tests that need one (a fresh `import torch` costs ~3 s of CPU,
+# so one process instead of two): tests/test_api.py reads what importing gdla_helpers printed and
+# changed, tests/test_datasets.py what loading both data sets with no network returned.
+IMPORTED = "--- gdla_helpers imported ---"
+FRESH_CODE = f"""
+import os, sys
+import plotly.io as pio; before = pio.renderers.default
+import gdla_helpers as gh
+renderer_kept = pio.renderers.default == before
+import torch; dtype = str(torch.get_default_dtype())
+sys.stdout.flush(); sys.stderr.flush()
+os.write(1, b"\\n{IMPORTED}\\n"); os.write(2, b"\\n{IMPORTED}\\n")
+print("renderer kept:", renderer_kept, "default dtype:", dtype, flush=True)
+p = gh.load_photo(); c = gh.load_pydoc_topics()
+print(tuple(p.shape), tuple(c.counts.shape))
+"""
+
+
+@dataclass(frozen=True)
+class Fresh:
+    no_network: str | None  # None: the run had no network; else why it had one (no unshare, or not permitted)
+    returncode: int
+    import_out: str | None  # what the import printed (None: it never finished)
+    import_err: str | None
+    out: str  # what came after the import
+    err: str
+
+
+@pytest.fixture(scope="session")
+def fresh_interpreter() -> Fresh:
+    """Import gdla_helpers in a new process (with no network when `unshare -n` is allowed), then load both data sets."""
+    command = [sys.executable, "-c", FRESH_CODE]
+    why = None
+    if shutil.which("unshare") is None:
+        why = "unshare is not installed"
+    else:
+        done = subprocess.run(["unshare", "-n", *command], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0 and ("Operation not permitted" in done.stderr or "unshare failed" in done.stderr):
+            why = f"unshare -n is not permitted here ({done.stderr.strip()[:200]})"
+    if why is not None:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    marker = f"\n{IMPORTED}\n"
+    out_parts, err_parts = done.stdout.split(marker, 1), done.stderr.split(marker, 1)
+    imported = len(out_parts) == 2 and len(err_parts) == 2
+    return Fresh(why, done.returncode, out_parts[0] if imported else None, err_parts[0] if imported else None,
+                 out_parts[-1] if imported else done.stdout, err_parts[-1] if imported else done.stderr)
