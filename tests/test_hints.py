@@ -694,10 +694,11 @@ _RUNS: dict = {}
 @pytest.fixture
 def shared_runs(monkeypatch):
     """Compute each of check_iteration_prediction's runs once. The check runs gdla_helpers.inverse's
-    inverse_gd on (M, lr, momentum, tol) at every call; the wrong and the fixed answer of a case, and
-    the check's three hints, ask for the same 21 runs (126 calls, ~70 ms each). A run is deterministic
-    (float64, one thread: tests/test_inverse.py checks the counts), so sharing its (X, history) changes
-    no verdict; the check's own code runs at every call."""
+    inverse_gd on (M, lr, momentum, tol) at every call; the wrong and the fixed answers of its three
+    hints make 126 calls (~70 ms each) for 42 distinct runs (21 parameters; the too-large lr of "pick
+    a learning rate" is the only other). A run is deterministic (float64 on one thread: the same
+    inputs give the same iterates), so sharing its (X, history) changes no verdict; the check's own
+    code runs at every call, and so does every other helper's."""
     from gdla_helpers import inverse
 
     real = inverse.inverse_gd
