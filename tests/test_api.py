@@ -1,8 +1,6 @@
 """The public API of gdla_helpers is pinned: renaming a name must keep the old one as an alias."""
 
 import inspect
-import subprocess
-import sys
 
 import gdla_helpers as gh
 
@@ -70,13 +68,13 @@ def test_public_functions_are_documented():
                 f"{name}'s docstring must say where it is introduced (tests/test_provenance.py checks it)")
 
 
-def test_import_has_no_side_effects():
-    code = (
-        "import plotly.io as pio; before = pio.renderers.default\n"
-        "import gdla_helpers\n"
-        "assert pio.renderers.default == before, 'gdla_helpers changed the plotly renderer'\n"
-        "import torch; assert torch.get_default_dtype() == torch.float32\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == "", "importing gdla_helpers must print nothing"
+def test_import_has_no_side_effects(fresh_interpreter):
+    """A fresh `import gdla_helpers` keeps plotly's renderer and torch's float32 default, and prints nothing
+    (conftest.py's fresh_interpreter: one new process, shared with tests/test_datasets.py)."""
+    fresh = fresh_interpreter
+    assert fresh.import_out is not None, f"importing gdla_helpers failed: {fresh.err}"
+    assert fresh.import_out == "" and fresh.import_err == "", (
+        f"importing gdla_helpers must print nothing; it printed {fresh.import_out!r} and {fresh.import_err!r}")
+    status = fresh.out.splitlines()[0] if fresh.out else ""
+    assert "renderer kept: True" in status, f"gdla_helpers changed the plotly renderer ({status!r})"
+    assert "default dtype: torch.float32" in status, f"gdla_helpers changed torch's default dtype ({status!r})"

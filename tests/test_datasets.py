@@ -2,9 +2,6 @@
 
 import base64
 import re
-import shutil
-import subprocess
-import sys
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
@@ -99,13 +96,10 @@ def test_resources_are_package_data():
     assert re.search(r"public domain", licence, re.I) and "PSF" in licence
 
 
-def test_both_data_sets_load_with_no_network():
-    if shutil.which("unshare") is None:
-        pytest.skip("SKIPPED LOUDLY: unshare is not installed, so the no-network load is not tested here")
-    code = ("import gdla_helpers as gh; p = gh.load_photo(); c = gh.load_pydoc_topics(); "
-            "print(tuple(p.shape), tuple(c.counts.shape))")
-    done = subprocess.run(["unshare", "-n", sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    if done.returncode != 0 and ("Operation not permitted" in done.stderr or "unshare failed" in done.stderr):
-        pytest.skip(f"SKIPPED LOUDLY: unshare -n is not permitted here ({done.stderr.strip()[:200]})")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["(75,", "64)", "(79,", "300)"]
+def test_both_data_sets_load_with_no_network(fresh_interpreter):
+    fresh = fresh_interpreter  # a new process that imports gdla_helpers, then loads both (conftest.py)
+    if fresh.no_network is not None:
+        pytest.skip(f"SKIPPED LOUDLY: {fresh.no_network}, so the no-network load is not tested here")
+    assert fresh.returncode == 0, fresh.err
+    loaded = fresh.out.partition("\n")[2]  # after the import's status line: what the loads printed
+    assert loaded.split() == ["(75,", "64)", "(79,", "300)"], fresh.out

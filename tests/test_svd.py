@@ -18,10 +18,12 @@ def _rand(shape, seed):
 # The battery of the issue: the source's five matrices and torch.rand 50×30, 200×100 for 10 seeds.
 # Here: the source's five and seed 0 of each random size; tests/test_svd_battery.py runs the other
 # nine seeds of each (a stage of its own: 10 runs of ~3 000 iterations are a benchmark, not a unit test).
+# The pure method (svd_ascent) runs the source's five here and all ten 50×30 seeds there: its run on
+# 50×30 seed 0 (~3 000 iterations, 2 to 3 s) is one of that benchmark's ten, not a unit test.
 BATTERY = [pytest.param(M, id=name) for name, M in SOURCE.items()]
 BATTERY += [pytest.param(_rand((50, 30), 0), id="rand(50,30) seed 0")]
 BATTERY += [pytest.param(_rand((200, 100), 0), id="rand(200,100) seed 0")]
-PURE_BATTERY = BATTERY[:6]  # the pure method: the source's five and 50×30
+PURE_BATTERY = BATTERY[:5]  # the pure method: the source's five (50×30: tests/test_svd_battery.py)
 
 
 def _oracle_check(result, M, *, sv_tol=1e-6, ortho_tol=1e-8):
@@ -232,7 +234,7 @@ def test_gap_not_size_sets_the_pure_speed():
         return gh.svd_ascent(M, lr=0.1, scale=1.0, momentum=0.0, tol=1e-6).iterations
     same_gap = [iterations(a, 1.0) for a in (1.0, 2.0, 4.0)]
     assert max(same_gap) <= 1.2 * min(same_gap), same_gap
-    assert 1.7 <= iterations(1.0, 0.5) / iterations(1.0, 1.0) <= 2.3
+    assert 1.7 <= iterations(1.0, 0.5) / same_gap[0] <= 2.3  # same_gap[0] is iterations(1.0, 1.0)
 
 
 def test_float32_and_device_are_kept(device):
@@ -358,12 +360,3 @@ def test_source_baseline_ships_with_the_package():
     assert baseline["steps"] == 20_000
     names = {key.split(" | ")[0] for key in baseline["results"]}
     assert set(gh.source_matrices()) <= names  # the five source matrices, at least
-
-
-@pytest.mark.slow
-def test_ascent_momentum_is_the_scans_best():
-    """Notebook 03 says 0.993 has the fewest iterations in total on the source's five and three rand 50×30."""
-    mats = [*SOURCE.values()] + [torch.rand(50, 30, generator=torch.Generator().manual_seed(s), dtype=torch.float64)
-                                 for s in range(3)]
-    total = {beta: sum(gh.svd_ascent(M, momentum=beta).iterations for M in mats) for beta in (0.99, 0.993, 0.995)}
-    assert total[0.993] < min(total[0.99], total[0.995]), total
