@@ -86,7 +86,7 @@ def matrix_with_condition(
 ) -> torch.Tensor:
     """A random n×n matrix with condition number kappa: singular values geometric from largest to largest/kappa.
 
-    Introduced in notebook 02, section "Choices you may change".
+    Introduced in notebook 02, section "Parameters you may change".
 
     Parameters: n: size (n = 1 needs kappa = 1); kappa >= 1: σ_max/σ_min; seed: for the local
     generator; largest: the largest singular value; dtype: a floating-point dtype (float64 builds

@@ -107,11 +107,13 @@ def readme_section(readme: str, heading: str) -> str:
 
 
 def notebook_time(nb) -> str:
-    """What the notebook's `**Estimated time:**` line says (without the label)."""
+    """What the notebook's `**Estimated time:**` line says (without the label and the rule, which
+    the instructors' page states once under the table)."""
     for cell in nb.cells:
         match = re.search(r"\*\*Estimated time:\*\*\s*(.+?)(?:\n\s*\n|\Z)", cell.source, re.S)
         if cell.cell_type == "markdown" and match:
-            return " ".join(match.group(1).split())
+            text = re.sub(r"\s*\(The course's rule:.*?\)\s*$", "", match.group(1), flags=re.S)
+            return " ".join(text.split())
     return ""
 
 
@@ -335,7 +337,7 @@ def instructors_context(readme: str) -> dict:
     before, _, rest = body.partition("<!-- nbgitpuller-link -->")
     _, _, after = rest.partition("<!-- /nbgitpuller-link -->")
     return {"before_md": before, "after_md": after, "link": nbtools.nbgitpuller_link(),
-            "placeholder": nbtools.HUB_PLACEHOLDER,
+            "placeholder": nbtools.HUB_PLACEHOLDER, "time_rule": nbtools.TIME_RULE,
             "before_html": filters.markdown2html(before), "after_html": filters.markdown2html(after)}
 
 

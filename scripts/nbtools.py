@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derived parts of the notebooks, produced here and never by hand.
 
-    python scripts/nbtools.py generate   # navigation/badge cells, Colab cell, metadata
+    python scripts/nbtools.py generate   # navigation/badge cells, Colab cell, estimated time, metadata
     python scripts/nbtools.py check      # exit 1 if `generate` would change a notebook
     python scripts/nbtools.py execute [NAME ...]  # generate, re-execute from a clean kernel, save
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import sys
 import time
 import tomllib
@@ -170,9 +171,71 @@ def normalise_metadata(nb) -> None:
                                         "source_hidden": True, "outputs_hidden": True}
 
 
+# --- the estimated time of a lesson, by one rule (README, "For contributors") -------------------------
+
+WORDS_PER_MINUTE, MINUTES_PER_EXERCISE, MINUTES_TO_RUN = 100, 5, 1
+TIME_RULE = (f"reading text and code at {WORDS_PER_MINUTE} words a minute, {MINUTES_PER_EXERCISE} minutes "
+             f"per exercise, {MINUTES_TO_RUN} minute for the cells to run; rounded to 5 minutes")
+TIME_LINE = re.compile(r"\*\*Estimated time:\*\*.*?(?=\n\s*\n|\Z)", re.S)
+SCAFFOLD = re.compile(r"^\w+ = None  # your code", re.M)  # an exercise's cell for the learner's answer
+DEEP_DIVE = re.compile(r"^#{2,3} Deep dive: ", re.M)
+
+
+def time_estimate(nb) -> dict[str, int]:
+    """Minutes, exercises and deep dives of a lesson's core path and of its deep dives (TIME_RULE).
+
+    Counted: the words of every markdown and code cell but the generated ones, the solutions (they
+    start collapsed) and the estimated-time line itself; an exercise is a `name = None  # your code` cell.
+    """
+    words, exercises, dives = [0, 0], [0, 0], 0
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if GENERATED in tags or "solution" in tags:
+            continue
+        part = int("deep-dive" in tags)
+        words[part] += len(TIME_LINE.sub("", cell.source).split())
+        exercises[part] += cell.cell_type == "code" and bool(SCAFFOLD.search(cell.source))
+        dives += len(DEEP_DIVE.findall(cell.source)) if cell.cell_type == "markdown" else 0
+
+    def rounded(minutes: float) -> int:
+        return max(5, 5 * round(minutes / 5))
+
+    core = rounded(words[0] / WORDS_PER_MINUTE + MINUTES_PER_EXERCISE * exercises[0] + MINUTES_TO_RUN)
+    deep = rounded(words[1] / WORDS_PER_MINUTE + MINUTES_PER_EXERCISE * exercises[1]) if dives else 0
+    return {"core": core, "core_exercises": exercises[0], "deep": deep, "deep_exercises": exercises[1],
+            "deep_dives": dives}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def time_line(nb) -> str:
+    """The lesson's `**Estimated time:**` line, from time_estimate."""
+    e = time_estimate(nb)
+    line = f"**Estimated time:** about {e['core']} minutes"
+    if e["deep_dives"]:
+        extra = f", {_plural(e['deep_exercises'], 'exercise')} among them" if e["deep_exercises"] else ""
+        line += (f" for the core path ({_plural(e['core_exercises'], 'exercise')} included), and about "
+                 f"{e['deep']} more for the {_plural(e['deep_dives'], 'deep dive')} (headed \"Deep dive:\", "
+                 f"skippable{extra})")
+    else:
+        line += f", {_plural(e['core_exercises'], 'exercise')} included"
+    return line + f". (The course's rule: {TIME_RULE}.)"
+
+
+def _set_time_line(nb) -> None:
+    """Rewrite the `**Estimated time:**` line of the objectives cell (the first cell that has one)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and TIME_LINE.search(cell.source):
+            cell.source = TIME_LINE.sub(lambda _: time_line(nb), cell.source, count=1)
+            return
+
+
 def generate(nb, name: str):
     """Return a copy of nb with every generated cell and the metadata up to date."""
     nb = copy.deepcopy(nb)
+    _set_time_line(nb)
     _place(nb, "nav-header", "markdown", header_source(name), lambda nb: min(1, len(nb.cells)))
     _place(nb, "colab-setup", "code", colab_source(), _first_code)
     _place(nb, "nav-footer", "markdown", footer_source(name), lambda nb: len(nb.cells))

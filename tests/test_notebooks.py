@@ -136,6 +136,42 @@ def test_notebook_template(notebook):
             "a solution starts collapsed, its code and its outputs (they print the answer): "
             "`python3 scripts/nbtools.py generate` sets both")
         assert "gh.check_" in cell.source, "a solution runs the same check on its right answer"
+    # The parameters cell comes right after a part headed "## Parameters you may change".
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    before = nb.cells[index - 1]
+    assert before.cell_type == "markdown" and before.source.startswith("## Parameters you may change\n"), (
+        f"{notebook.name}: the cell before the parameters cell starts with '## Parameters you may change', "
+        f"it starts {before.source[:60]!r}")
+    # The prerequisites link every earlier lesson (the sections they rely on are named there).
+    prerequisites = next(c.source for c in nb.cells if "**Prerequisites:**" in c.source)
+    earlier = nbtools.ORDER[: nbtools.ORDER.index(notebook.name)]
+    missing = [name for name in earlier if f"]({name})" not in prerequisites]
+    assert not missing, f"{notebook.name}: the prerequisites should link {missing}"
+
+
+def test_time_estimate_follows_the_rule():
+    def nb_of(*cells):
+        nb = nbformat.v4.new_notebook()
+        for source, kind, tags in cells:
+            make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+            nb.cells.append(make(source, metadata={"tags": tags}))
+        return nb
+    words = " ".join(["word"] * 1000)  # 10 minutes at 100 words a minute
+    core = [("## Learning objectives\n\n**Estimated time:** soon.", "md", []), (words, "md", []),
+            ("answer = None  # your code", "code", []),  # an exercise: 5 minutes
+            (words, "code", ["solution"]), (words, "md", ["gdla-generated"])]  # not counted
+    e = nbtools.time_estimate(nb_of(*core))
+    assert (e["core"], e["core_exercises"], e["deep_dives"]) == (15, 1, 0)  # 10 + 5 + 1 ≈ 15
+    deep = [("## Deep dive: more\n\n" + words + " " + words, "md", ["deep-dive"]),
+            ("other = None  # your code", "code", ["deep-dive"])]
+    nb = nb_of(*core, *deep)
+    e = nbtools.time_estimate(nb)
+    assert (e["core"], e["deep"], e["deep_exercises"], e["deep_dives"]) == (15, 25, 1, 1)  # 20 + 5
+    line = nbtools.time_line(nb)
+    assert line.startswith("**Estimated time:** about 15 minutes for the core path (1 exercise included), "
+                           "and about 25 more for the 1 deep dive"), line
+    nbtools._set_time_line(nb)
+    assert nbtools.time_line(nb) in nb.cells[0].source  # the line itself is not counted
 
 
 # --- figures anyone can read (issue 12) ----------------------------------------------------------------
