@@ -119,7 +119,7 @@ def notebook_time(nb) -> str:
 
 def notebook_exercises(nb) -> int:
     """How many exercise scaffolds (`name = None  # your code`) the notebook has."""
-    return sum(bool(re.search(r"^\w+ = None  # your code", c.source, re.M))
+    return sum(bool(nbtools.SCAFFOLD.search(c.source))
                for c in nb.cells if c.cell_type == "code")
 
 

@@ -33,7 +33,7 @@ import nbtools  # noqa: E402
 
 OUT = ROOT / "build" / "student"
 BRANCH = "student"
-SCAFFOLD = re.compile(r"^\w+ = None  # your code", re.M)
+SCAFFOLD = nbtools.SCAFFOLD  # an exercise's cell for the learner's answer
 ANSWER = re.compile(r"\n*<details><summary>Answer</summary>.*?</details>\n?", re.S)
 BANNER = ("**Student edition**: the exercises' solutions and the quiz answers are not included. "
           "Every check prints \"not attempted yet\" until you write your answer.")

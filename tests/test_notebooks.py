@@ -127,7 +127,7 @@ def test_notebook_template(notebook):
     assert nb.cells[0].source.startswith("# "), "the first cell holds the title"
     for heading in ("Learning objectives", "Prerequisites", "Estimated time", "Summary", "Quiz"):
         assert heading in text, f"the template asks for a {heading!r} part"
-    scaffolds = [c for c in _code(nb) if re.search(r"^\w+ = None  # your code", c.source, re.M)]
+    scaffolds = [c for c in _code(nb) if nbtools.SCAFFOLD.search(c.source)]
     solutions = [c for c in _code(nb) if "solution" in c.metadata.get("tags", [])]
     assert len(scaffolds) >= 4 and len(solutions) >= 4, "at least 4 exercises with solutions"
     for cell in solutions:

@@ -17,8 +17,10 @@ parameter's name, type and default, and agree with the manifest (``gh.lessons.LE
 from __future__ import annotations
 
 import ast
+import inspect
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 import time
@@ -322,8 +324,6 @@ def test_outside_the_ranges_only_the_check_refuses(sweep, row):
 
 def _cap_claim(nb) -> str:
     """Why notebook 03's 'try shape = (100, 100): ... stops at its cap' is not what its run shows, or ''."""
-    import inspect
-    import re
     cap = inspect.signature(gh.svd_factorize).parameters["max_iter"].default
     prose = next((c.source for c in nb.cells if c.cell_type == "markdown" and "shape = (100, 100)" in c.source), "")
     said = re.search(r"stops at its cap of ([\d  ,]+) iterations", prose)
