@@ -73,10 +73,13 @@ def device(request) -> str:
 
 # One fresh interpreter serves the two tests that need one (a fresh `import torch` costs ~3 s of CPU,
 # so one process instead of two): tests/test_api.py reads what importing gdla_helpers printed and
-# changed, tests/test_datasets.py what loading both data sets with no network returned.
+# changed (and what it froze at exit), tests/test_datasets.py what loading both data sets with no
+# network returned.
 IMPORTED = "--- gdla_helpers imported ---"
 FRESH_CODE = f"""
-import os, sys
+import atexit, gc, os, sys
+# Registered before gdla_helpers, so it runs after gdla_helpers' exit handler (last in, first out).
+atexit.register(lambda: os.write(2, f"objects frozen at exit: {{gc.get_freeze_count()}}\\n".encode()))
 import plotly.io as pio; before = pio.renderers.default
 import gdla_helpers as gh
 renderer_kept = pio.renderers.default == before

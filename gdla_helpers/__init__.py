@@ -1,7 +1,8 @@
 """gdla_helpers: the companion package of the course Gradient Descent Linear Algebra.
 
-Import it as ``import gdla_helpers as gh``. Importing has no side effects: no printing, no
-renderer changes, no network. Each module owns one idea:
+Import it as ``import gdla_helpers as gh``. Importing prints nothing, changes no renderer or
+default and uses no network; its one effect is on the interpreter's exit (``_exit``). Each module
+owns one idea:
 
 - ``losses``: mse and the residual/error measures.
 - ``plotting``: plotly figures (returned, never shown).
@@ -20,9 +21,11 @@ renderer changes, no network. Each module owns one idea:
 - ``randomized``: the randomised SVD by hand (range finder, oversampling, power iterations).
 - ``datasets``: real data shipped with the package (a photograph, a text corpus) and PNG pictures.
 - ``_validate``: the one way every helper checks its input (the rules are in its docstring).
+- ``_exit``: a kernel that has loaded torch skips the last garbage collection at exit (1-2 s).
 """
 
 from . import (  # noqa: F401
+           _exit,  # registers gc.freeze at exit (see its docstring)
            checks,
            counting,
            data,
