@@ -135,7 +135,6 @@ def readme_paragraph(readme: str, starts: str) -> str:
 
 # A deep dive (optional section): its cells carry the tag deep-dive (nbconvert gives each the class
 # celltag_deep-dive, which gdla.css marks); its heading cell gets this label above the heading.
-DEEP_DIVE_HEADING = re.compile(r"#{2,3} Deep dive: ")
 DEEP_DIVE_LABEL = '<p class="gdla-deep-dive-label">Deep dive — optional</p>'
 
 
@@ -179,7 +178,7 @@ def site_copy(nb, stem: str):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = escape_dollars(cell.source)
-            if "deep-dive" in _tags(cell) and DEEP_DIVE_HEADING.match(cell.source.lstrip()):
+            if "deep-dive" in _tags(cell) and nbtools.DEEP_DIVE.match(cell.source.lstrip()):
                 cell.source = DEEP_DIVE_LABEL + "\n\n" + cell.source.lstrip()
     nb.cells = [c for c in nb.cells
                 if not ("gdla-generated" in _tags(c) and DROPPED_CELLS & set(_tags(c)))]

@@ -178,7 +178,8 @@ TIME_RULE = (f"reading text and code at {WORDS_PER_MINUTE} words a minute, {MINU
              f"per exercise, {MINUTES_TO_RUN} minute for the cells to run; rounded to 5 minutes")
 TIME_LINE = re.compile(r"\*\*Estimated time:\*\*.*?(?=\n\s*\n|\Z)", re.S)
 SCAFFOLD = re.compile(r"^\w+ = None  # your code", re.M)  # an exercise's cell for the learner's answer
-DEEP_DIVE = re.compile(r"^#{2,3} Deep dive: ", re.M)
+# A deep dive's heading (the site, the time estimate and the template test read this one pattern).
+DEEP_DIVE = re.compile(r"^(#{2,3}) Deep dive: (?=\S)", re.M)
 
 
 def time_estimate(nb) -> dict[str, int]:

@@ -89,9 +89,11 @@ def test_pictures_figure_is_small_and_carries_its_alt_text():
 
 
 def test_resources_are_package_data():
-    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["gdla_helpers"]
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "gdla_helpers.resources" in setuptools["packages"], "resources/ must be listed in packages"
+    patterns = setuptools["package-data"]["gdla_helpers.resources"]
     for path in RESOURCES.iterdir():
-        assert any(fnmatch(f"resources/{path.name}", p) for p in patterns), f"{path.name} would not be installed"
+        assert any(fnmatch(path.name, p) for p in patterns), f"{path.name} would not be installed"
     licence = (RESOURCES / "LICENSE-data.txt").read_text()
     assert re.search(r"public domain", licence, re.I) and "PSF" in licence
 

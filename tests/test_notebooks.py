@@ -258,9 +258,6 @@ def test_figure_check_catches_each_defect():
 
 # --- deep dives (issue 12) -----------------------------------------------------------------------------
 
-DEEP_DIVE_HEADING = re.compile(r"(#{2,3}) Deep dive: \S")
-
-
 def _heading(cell) -> tuple[int, str] | None:
     """(level, first line) when a Markdown cell starts with a heading."""
     if cell.cell_type != "markdown":
@@ -279,7 +276,7 @@ def deep_dive_problems(nb) -> list[str]:
         heading = _heading(cell)
         if heading and level is not None and heading[0] <= level:
             level = None
-        if heading and DEEP_DIVE_HEADING.match(heading[1]):
+        if heading and nbtools.DEEP_DIVE.match(heading[1]):
             level = heading[0]
         elif heading and re.search(r"deep[ -]dive", heading[1], re.I) and level is None:
             problems.append(f"cell {i}: a deep dive's heading must start with '## Deep dive:' or "

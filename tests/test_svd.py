@@ -173,7 +173,6 @@ def test_factorize_matches_torch(M):
     factorize_matches_torch(M)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("M", PURE_BATTERY)
 def test_ascent_matches_torch(M):
     ascent_matches_torch(M)
