@@ -149,29 +149,70 @@ def test_notebook_template(notebook):
     assert not missing, f"{notebook.name}: the prerequisites should link {missing}"
 
 
+def _nb_of(*cells):
+    nb = nbformat.v4.new_notebook()
+    for source, kind, tags in cells:
+        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        nb.cells.append(make(source, metadata={"tags": tags}))
+    return nb
+
+
 def test_time_estimate_follows_the_rule():
-    def nb_of(*cells):
-        nb = nbformat.v4.new_notebook()
-        for source, kind, tags in cells:
-            make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
-            nb.cells.append(make(source, metadata={"tags": tags}))
-        return nb
     words = " ".join(["word"] * 1000)  # 10 minutes at 100 words a minute
+    formulas = " ".join(["$x$"] * 50)  # 5 minutes at 6 s a formula (and no words)
+    code = "\n".join(f"x{i} = {i}" for i in range(60))  # 5 minutes at 12 lines a minute, + 15 s to run
     core = [("## Learning objectives\n\n**Estimated time:** soon.", "md", []), (words, "md", []),
-            ("answer = None  # your code", "code", []),  # an exercise: 5 minutes
+            (formulas, "md", []), (code, "code", []),
+            ("answer = None  # your code", "code", []),  # an exercise: 6 minutes, + 15 s to run
             (words, "code", ["solution"]), (words, "md", ["gdla-generated"])]  # not counted
-    e = nbtools.time_estimate(nb_of(*core))
-    assert (e["core"], e["core_exercises"], e["deep_dives"]) == (15, 1, 0)  # 10 + 5 + 1 ≈ 15
+    e = nbtools.time_estimate(_nb_of(*core))
+    # 10 + 5 + 5 + 0.25 + 6 + 1/12 + 0.25 = 26.6 -> 25
+    assert (e["core"], e["core_exercises"], e["deep_dives"]) == (25, 1, 0), e
     deep = [("## Deep dive: more\n\n" + words + " " + words, "md", ["deep-dive"]),
             ("other = None  # your code", "code", ["deep-dive"])]
-    nb = nb_of(*core, *deep)
+    nb = _nb_of(*core, *deep)
     e = nbtools.time_estimate(nb)
-    assert (e["core"], e["deep"], e["deep_exercises"], e["deep_dives"]) == (15, 25, 1, 1)  # 20 + 5
+    assert (e["core"], e["deep"], e["deep_exercises"], e["deep_dives"]) == (25, 25, 1, 1), e  # 20 + 6.3
     line = nbtools.time_line(nb)
-    assert line.startswith("**Estimated time:** about 15 minutes for the core path (1 exercise included), "
+    assert line.startswith("**Estimated time:** about 25 minutes for the core path (1 exercise included), "
                            "and about 25 more for the 1 deep dive"), line
     nbtools._set_time_line(nb)
     assert nbtools.time_line(nb) in nb.cells[0].source  # the line itself is not counted
+
+
+def test_counter_counts_what_a_learner_sees():
+    """Words without formulas; code lines without comments, blanks and magics; check lines are
+    assert/raise and `if` blocks that only check; solutions, generated, collapsed and deep-dive
+    cells are kept apart."""
+    teaching = ("# a comment\n\nx = 1\n%timeit x\nassert x == 1, 'x'\n"
+                "if x != 1:\n    raise ValueError('x')\nif x:\n    print(x)\n")
+    hidden = nbformat.v4.new_code_cell("assert False\n" * 5)
+    hidden.metadata["jupyter"] = {"source_hidden": True}
+    nb = _nb_of(("Two words and $a^2 + b^2$ and $$c$$.", "md", []), (teaching, "code", []),
+                ("assert 0\n" * 9, "code", ["solution"]), ("y = None  # your code", "code", ["deep-dive"]))
+    nb.cells.append(hidden)
+    c = nbtools.counts(nb)
+    assert c["core"]["words"] == 5 and c["core"]["formulas"] == 2, c["core"]
+    # x = 1, assert, if x != 1, raise, if x, print(x): 6 lines, 3 of them checks
+    assert (c["core"]["code_lines"], c["core"]["check_lines"], c["core"]["code_cells"]) == (6, 3, 1), c
+    assert (c["deep"]["code_lines"], c["deep"]["exercises"], c["core"]["exercises"]) == (1, 1, 0), c
+
+
+def test_deep_dive_headings_start_collapsed():
+    """nbtools marks every deep dive's heading collapsed for JupyterLab 4, and no other heading."""
+    nb = _nb_of(("## 1. Main", "md", []), ("## Deep dive: more", "md", ["deep-dive"]),
+                ("Text of the deep dive.", "md", ["deep-dive"]), ("## Summary", "md", []))
+    nb.cells[3].metadata[nbtools.COLLAPSED] = True  # a stray collapse is removed
+    nbtools.normalise_metadata(nb)
+    assert [c.metadata.get(nbtools.COLLAPSED, False) for c in nb.cells] == [False, True, False, False]
+
+
+def test_stored_deep_dives_are_collapsed(notebook):
+    nb = _nb(notebook)
+    heads = [c for c in nb.cells if c.cell_type == "markdown" and "deep-dive" in c.metadata.get("tags", [])
+             and nbtools.DEEP_DIVE.match(c.source.lstrip())]
+    open_heads = [c.source.splitlines()[0] for c in heads if not c.metadata.get(nbtools.COLLAPSED)]
+    assert not open_heads, f"{notebook.name}: deep dives stored open: {open_heads}; run nbtools generate"
 
 
 # --- figures anyone can read (issue 12) ----------------------------------------------------------------
