@@ -184,7 +184,9 @@ def minimize(
     in place under torch.no_grad(): the same iterates as torch.optim.SGD(momentum=..., dampening=0).
     Before each step the loss and the metric are evaluated at the current iterate; the run stops
     when metric <= tol (converged), after max_iter steps (not converged), or when the loss is not
-    finite or exceeds 1e6 times its start (diverged).
+    finite or exceeds 1e6 times its start (diverged). Without a metric, tol applies to the loss
+    itself, and the message says so (for mse(X·M, I) the loss is residual²/n, so tol on the loss is
+    a much looser stop than the same tol on the residual).
 
     Parameters: loss_fn: no-argument function returning a scalar tensor computed from params;
     params: list of floating-point leaf tensors with requires_grad=True (updated in place);
@@ -240,7 +242,10 @@ def minimize(
     if divergence_hint:
         advice += f". {divergence_hint}"
     message = _message(status, k=k, tol=tol, max_iter=max_iter, values=losses if status == "diverged" else metrics,
+                       what="loss" if metric is None and status != "diverged" else None,
                        advice=advice if status == "diverged" else "")
+    if metric is None and tol is not None and status != "diverged":
+        message += "; no metric given, so tol was compared with the loss itself"
     if status == "diverged" and on_divergence == "raise":
         raise DivergenceError(message)
     return History(losses, metrics, k, status == "converged", status == "diverged", message, seconds, name)

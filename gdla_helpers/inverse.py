@@ -115,11 +115,23 @@ def _curvatures(M: torch.Tensor, nonzero: bool) -> tuple[float, float]:
     return L, mu
 
 
-def _params(L: float, mu: float, method: str) -> tuple[float, float]:
+def _flat(M: torch.Tensor, method: str) -> ValueError:
+    """The error for a loss with a flat direction (mu = 0): a tall or a singular M."""
+    if M.shape[0] > M.shape[1]:
+        why = (f"M is {M.shape[0]}×{M.shape[1]}, taller than wide, so mse(X·M, I) is flat along the directions of "
+               f"X that M cannot see (mu = 0) and has no unique minimiser")
+    else:
+        why = "M is singular (smallest singular value 0), so mse(X·M, I) is flat along a direction (mu = 0)"
+    edge = " (with mu = 0 the best plain step 2/(L + mu) would be 2/L, on the edge of divergence)" if method == "gd" else ""
+    return ValueError(f"{why}: method={method!r} needs mu > 0{edge}. There is no inverse: for the pseudo-inverse use "
+                      f"gh.inverse_params(M, {method!r}, nonzero=True) (the smallest non-zero singular value), "
+                      f"gh.pinv_gd(M) or torch.linalg.pinv(M)")
+
+
+def _params(L: float, mu: float, method: str, M: torch.Tensor | None = None) -> tuple[float, float]:
     """(lr, momentum) of `method` for curvatures in [mu, L] (see inverse_params)."""
-    if mu == 0 and method != "gd":
-        raise ValueError(f"M is singular (smallest singular value 0): method={method!r} needs mu > 0 and there "
-                         f"is no inverse; use gh.pinv_gd(M) or torch.linalg.pinv(M)")
+    if mu == 0:
+        raise _flat(torch.empty(1, 1) if M is None else M, method)
     if method == "gd":
         return (gd.best_lr(L, mu), 0.0)
     if method == "polyak":
@@ -148,13 +160,17 @@ def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool
     Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
 
     Parameters: M: the matrix; method: "gd" (plain steps, the best fixed step 2/(L+mu)),
-    "polyak" (Polyak's textbook heavy ball from L and mu), "heavy_ball" (Polyak's formulas with
-    L over-estimated by 10 %: no double root on the top curvature, faster in float64 and robust
-    in float32), "nesterov" (lr = 1/L, momentum (√κ−1)/(√κ+1) with κ = L/mu); nonzero: use the
-    smallest non-zero singular value (for the pseudo-inverse).
+    "polyak" (Polyak's textbook heavy ball from L and mu), "heavy_ball" (the course's tuned
+    heavy ball: Polyak's formulas with L over-estimated by 10 %, off the edge where Polyak's
+    steepest direction sits), "nesterov" (lr = 1/L, momentum (√(L/mu)−1)/(√(L/mu)+1), which for
+    the inverse is (κ−1)/(κ+1) with κ = cond(M)); nonzero: use the
+    smallest non-zero singular value (for the pseudo-inverse). A singular or tall M without
+    nonzero=True has a flat direction (mu = 0): a ValueError says so (for "gd" the best step would
+    be 2/L, on the edge of divergence).
     """
     _validate.choice(method, "method", METHODS)
-    return _params(*inverse_curvature(M, nonzero=nonzero), method)
+    M = _validate.matrix(M, "M")
+    return _params(*_curvatures(M, _validate.flag(nonzero, "nonzero")), method, M)
 
 
 def predict_iterations(
@@ -225,7 +241,7 @@ def _solve(M, *, pseudo: bool, method, lr, momentum, tol, max_iter, X0, on_diver
     _validate.choice(on_divergence, "on_divergence", ("raise", "return"))
     L, mu = _curvatures(M, nonzero=pseudo)
     if lr is None or momentum is None:
-        auto_lr, auto_momentum = _params(L, mu, method)
+        auto_lr, auto_momentum = _params(L, mu, method, M)
         lr = auto_lr if lr is None else lr
         momentum = auto_momentum if momentum is None else momentum
     X = _start(X0, (M.shape[1], M.shape[0]), M)

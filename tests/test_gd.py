@@ -41,12 +41,14 @@ def test_tolerance_stops_and_cap_says_not_converged():
     A, B, X, loss_fn = _quadratic()
     done = gh.minimize(loss_fn, [X], lr=0.5, tol=1e-10, max_iter=10_000, name="run")
     assert done.converged and done.metrics[-1] <= 1e-10 < done.metrics[-2]
-    assert done.message == f"converged to 1e-10 in {done.iterations} iterations"
+    assert done.message == (f"converged to 1e-10 in {done.iterations} iterations (loss {done.losses[-1]:.1e}); "
+                            "no metric given, so tol was compared with the loss itself")
     assert done.name == "run" and done.seconds >= 0
     A, B, X, loss_fn = _quadratic()
     capped = gh.minimize(loss_fn, [X], lr=0.5, tol=1e-10, max_iter=5)
     assert not capped.converged and capped.iterations == 5 and len(capped.losses) == 6
-    assert capped.message.startswith("not converged: hit the cap of 5 iterations (best metric")
+    assert capped.message.startswith("not converged: hit the cap of 5 iterations (best loss")
+    assert capped.message.endswith("no metric given, so tol was compared with the loss itself")
 
 
 def test_custom_metric_and_callback():

@@ -142,3 +142,18 @@ def test_newton_schulz_converges_in_tens_of_iterations():
         assert all(b < a for a, b in zip(residuals[1:], residuals[2:], strict=False))  # steady decrease
     X, residuals = gh.newton_schulz(source_matrix(torch.float32), tol=1e-6)
     assert X.dtype == torch.float32 and residuals[-1] <= 1e-6
+
+
+@pytest.mark.parametrize("method", gh.METHODS)
+def test_params_refuse_a_flat_direction_and_say_why(method):
+    # A tall M: mu = 0 (directions of X that M cannot see). "gd" would otherwise return exactly 2/L (the edge).
+    W = gh.matrix_with_singular_values([2.0, 1.0, 0.5], (6, 3), seed=3)
+    with pytest.raises(ValueError, match="taller than wide") as tall:
+        gh.inverse_params(W, method)
+    assert "is singular" not in str(tall.value) and "nonzero=True" in str(tall.value)
+    singular = gh.matrix_with_singular_values([3.0, 2.0, 1.0, 0.0], seed=0)
+    with pytest.raises(ValueError, match="singular"):
+        gh.inverse_params(singular, method)
+    lr, _ = gh.inverse_params(W, method, nonzero=True)
+    L, _ = gh.inverse_curvature(W)
+    assert lr < gh.largest_stable_lr(L, gh.inverse_params(W, method, nonzero=True)[1])
