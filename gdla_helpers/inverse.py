@@ -28,8 +28,9 @@ __all__ = [
 ]
 
 # Step size and momentum chosen from the spectrum (see inverse_params).
-METHODS = ("gd", "polyak", "heavy_ball", "nesterov")
-# heavy_ball = Polyak's parameters computed from a largest curvature over-estimated by this factor.
+METHODS = ("gd", "polyak", "tuned", "heavy_ball", "nesterov")
+# tuned = Polyak's parameters computed from a largest curvature over-estimated by this factor.
+# "heavy_ball" is the old name of "tuned" (kept as an alias: the same parameters).
 HEAVY_BALL_MARGIN = 0.1
 NON_SQUARE_HINT = (
     "A non-square matrix has no inverse: use gh.pinv_gd(M) (gradient descent to the pseudo-inverse) "
@@ -136,7 +137,7 @@ def _params(L: float, mu: float, method: str, M: torch.Tensor | None = None) -> 
         return (gd.best_lr(L, mu), 0.0)
     if method == "polyak":
         return gd.heavy_ball_params(L, mu)
-    if method == "heavy_ball":
+    if method in ("tuned", "heavy_ball"):
         return gd.heavy_ball_params((1 + HEAVY_BALL_MARGIN) * L, mu)
     root = math.sqrt(L / mu)
     return (1.0 / L, (root - 1) / (root + 1))
@@ -154,15 +155,15 @@ def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float,
     return _curvatures(_validate.matrix(M, "M"), _validate.flag(nonzero, "nonzero"))
 
 
-def inverse_params(M: torch.Tensor, method: str = "heavy_ball", *, nonzero: bool = False) -> tuple[float, float]:
+def inverse_params(M: torch.Tensor, method: str = "tuned", *, nonzero: bool = False) -> tuple[float, float]:
     """The step size and momentum (lr, momentum) for mse(X·M, I), chosen from M's spectrum.
 
     Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
 
     Parameters: M: the matrix; method: "gd" (plain steps, the best fixed step 2/(L+mu)),
-    "polyak" (Polyak's textbook heavy ball from L and mu), "heavy_ball" (the course's tuned
-    heavy ball: Polyak's formulas with L over-estimated by 10 %, off the edge where Polyak's
-    steepest direction sits), "nesterov" (lr = 1/L, momentum (√(L/mu)−1)/(√(L/mu)+1), which for
+    "polyak" (Polyak's textbook heavy ball from L and mu), "tuned" (the course's tuned heavy
+    ball: Polyak's formulas with L over-estimated by 10 %, off the edge where Polyak's steepest
+    direction sits; "heavy_ball" is an older name for the same), "nesterov" (lr = 1/L, momentum (√(L/mu)−1)/(√(L/mu)+1), which for
     the inverse is (κ−1)/(κ+1) with κ = cond(M)); nonzero: use the
     smallest non-zero singular value (for the pseudo-inverse). A singular or tall M without
     nonzero=True has a flat direction (mu = 0): a ValueError says so (for "gd" the best step would
@@ -265,7 +266,7 @@ def _solve(M, *, pseudo: bool, method, lr, momentum, tol, max_iter, X0, on_diver
 def inverse_gd(
     M: torch.Tensor,
     *,
-    method: str = "heavy_ball",
+    method: str = "tuned",
     lr: float | None = None,
     momentum: float | None = None,
     tol: float = 1e-6,
@@ -292,7 +293,7 @@ def inverse_gd(
 def pinv_gd(
     M: torch.Tensor,
     *,
-    method: str = "heavy_ball",
+    method: str = "tuned",
     lr: float | None = None,
     momentum: float | None = None,
     tol: float = 1e-9,
