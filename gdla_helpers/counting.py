@@ -50,7 +50,7 @@ def count_heavy_ball_iterations(
 ) -> list[int | None]:
     """Heavy-ball iterations to ‖XM − I‖_F/√n <= tol from X = 0, for a batch of square matrices at once.
 
-    Introduced in notebook 02, section "The best fixed step".
+    Introduced in notebook 02, section "Momentum, tuned".
 
     The loop of the notebook's section "Momentum, the source's way" (lr, momentum; the gradient
     (2/n²)(XM − I)Mᵀ in closed form, no autograd), run on all matrices as one batched tensor. The
@@ -112,7 +112,7 @@ def count_heavy_ball_iterations(
 def heavy_ball_behaviour(M: torch.Tensor, lrs, momenta, *, steps: int = 400, floor: float = 1e-8) -> list[str]:
     """How measured heavy-ball runs on M behave: "monotone", "oscillates" or "diverges", one per (lr, momentum).
 
-    Introduced in notebook 02, section "The momentum picture".
+    Introduced in notebook 02, section "Deep dive: the momentum picture".
 
     Runs the loop of the notebook's section "Momentum, the source's way" from X = 0 (the gradient
     (2/n²)(XM − I)Mᵀ in closed form, all runs as one batched tensor) for ``steps`` steps and reads

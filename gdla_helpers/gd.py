@@ -291,7 +291,7 @@ def best_lr(L: float, mu: float) -> float:
 def heavy_ball_params(L: float, mu: float) -> tuple[float, float]:
     """Polyak's heavy-ball step and momentum: (4/(√L+√mu)², ((√L-√mu)/(√L+√mu))²).
 
-    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
+    Introduced in notebook 02, section "Momentum, tuned".
 
     Parameters: L, mu: the largest and smallest curvature of the loss. With these values every
     curvature direction contracts at the rate (√L-√mu)/(√L+√mu); the extreme ones sit on a double
@@ -322,7 +322,7 @@ def gd_rate(L: float, mu: float, lr: float | None = None) -> float:
 def heavy_ball_rate(L: float, mu: float) -> float:
     """The per-step error factor of tuned heavy ball: (√L-√mu)/(√L+√mu) = (κ-1)/(κ+1).
 
-    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
+    Introduced in notebook 02, section "Momentum, tuned".
 
     Parameters: L, mu: largest and smallest curvature (for the inverse √(L/mu) = κ = cond(M)).
     """

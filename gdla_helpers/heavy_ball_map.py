@@ -33,7 +33,7 @@ REGIONS = ("monotone", "oscillates", "diverges")  # the map's region codes 0, 1,
 class MomentumMap:
     """A map of heavy ball on a spectrum: ``rate[i, j]`` and ``region[i, j]`` at ``momenta[i]``, ``lrs[j]``.
 
-    Related to notebook 02, section "The momentum picture" (the notebooks do not call it).
+    Related to notebook 02, section "Deep dive: the momentum picture" (the notebooks do not call it).
 
     region holds codes into ``REGIONS`` (0 monotone, 1 oscillates, 2 diverges).
     """
@@ -77,7 +77,7 @@ def _classify(lam: torch.Tensor, lr: torch.Tensor, beta: torch.Tensor) -> tuple[
 def momentum_map(curvatures, lrs, momenta) -> MomentumMap:
     """Rate and region of heavy ball at every (momentum, lr) of a grid, for the given curvatures.
 
-    Related to notebook 02, section "The momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
+    Related to notebook 02, section "Deep dive: the momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
 
     Parameters: curvatures: 1-D tensor of the Hessian's eigenvalues (all > 0; for mse(XM, I) they
     are 2σ_j²/n²); lrs: step sizes (> 0); momenta: momenta in [0, 1). Returns a ``MomentumMap``
@@ -97,7 +97,7 @@ def momentum_map(curvatures, lrs, momenta) -> MomentumMap:
 def heavy_ball_region(curvatures, lr: float, momentum: float) -> tuple[str, float]:
     """(region, rate) of heavy ball with this lr and momentum on these curvatures: one point of the map.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Introduced in notebook 02, section "Deep dive: the momentum picture".
 
     Parameters: curvatures: 1-D tensor of curvatures (all > 0); lr: the step (> 0); momentum: in
     [0, 1). Returns ("monotone" | "oscillates" | "diverges", the largest root's size).
@@ -112,7 +112,7 @@ def heavy_ball_region(curvatures, lr: float, momentum: float) -> tuple[str, floa
 def direction_errors(curvatures, lr: float, momentum: float, steps: int) -> torch.Tensor:
     """The error e_k of each direction over the iterations, started at e = 1 with no velocity.
 
-    Related to notebook 02, section "The momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
+    Related to notebook 02, section "Deep dive: the momentum picture" (the notebooks do not call it: gh.plot_momentum_map does).
 
     Parameters: curvatures: 1-D tensor (m directions); lr, momentum: the loop's; steps: how many
     steps. Returns a (steps + 1, m) float64 tensor of signed errors (row k: after k steps). From
@@ -134,7 +134,7 @@ def direction_errors(curvatures, lr: float, momentum: float, steps: int) -> torc
 def pick_directions(count: int, at_most: int = 6) -> list[int]:
     """At most ``at_most`` indices out of range(count), spread evenly, first and last included.
 
-    Related to notebook 02, section "The momentum picture" (the notebooks do not call it).
+    Related to notebook 02, section "Deep dive: the momentum picture" (the notebooks do not call it).
     """
     count = _validate.count(count, "count", 1)
     at_most = _validate.count(at_most, "at_most", 2)

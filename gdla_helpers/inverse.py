@@ -158,7 +158,7 @@ def inverse_curvature(M: torch.Tensor, *, nonzero: bool = False) -> tuple[float,
 def inverse_params(M: torch.Tensor, method: str = "tuned", *, nonzero: bool = False) -> tuple[float, float]:
     """The step size and momentum (lr, momentum) for mse(X·M, I), chosen from M's spectrum.
 
-    Introduced in notebook 02, section "How fast: rates, and momentum, tuned".
+    Introduced in notebook 02, section "Momentum, tuned".
 
     Parameters: M: the matrix; method: "gd" (plain steps, the best fixed step 2/(L+mu)),
     "polyak" (Polyak's textbook heavy ball from L and mu), "tuned" (the course's tuned heavy

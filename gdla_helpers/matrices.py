@@ -29,7 +29,7 @@ def qf(A: torch.Tensor) -> torch.Tensor:
 def random_orthogonal(n: int, *, generator: torch.Generator) -> torch.Tensor:
     """A random n×n orthogonal matrix (Haar-distributed), float64, drawn from generator.
 
-    Related to notebook 02, section "An experiment: iterations versus κ" (the notebooks do not call it).
+    Related to notebook 02, section "Deep dive: iterations versus κ" (the notebooks do not call it).
 
     Parameters: n: size; generator: a torch.Generator (the caller's seed, not the global one).
     """

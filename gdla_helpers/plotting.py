@@ -397,7 +397,7 @@ def plot_iterations_vs_kappa(
 ) -> go.Figure:
     """Iteration counts against κ on log-log axes: measured (markers), predicted (lines), guides (dotted).
 
-    Introduced in notebook 02, section "An experiment: iterations versus κ".
+    Introduced in notebook 02, section "Deep dive: iterations versus κ".
 
     Parameters: kappas: the condition numbers (x); measured: {method: counts} with None where a
     method was not run or did not converge; predicted: {method: counts} drawn as lines in the same
@@ -440,7 +440,7 @@ def plot_momentum_map(
 ) -> go.Figure:
     """The (step size, momentum) map of heavy ball on a spectrum, with each direction's error at chosen points.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Introduced in notebook 02, section "Deep dive: the momentum picture".
 
     Left: the rate (the slowest direction's factor per step, 3 significant digits) over a grid of
     lr (0 to 2.2·2/L) and momentum (0 to 0.99), blank where a run diverges, with the region

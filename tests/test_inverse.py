@@ -157,3 +157,16 @@ def test_params_refuse_a_flat_direction_and_say_why(method):
     lr, _ = gh.inverse_params(W, method, nonzero=True)
     L, _ = gh.inverse_curvature(W)
     assert lr < gh.largest_stable_lr(L, gh.inverse_params(W, method, nonzero=True)[1])
+
+
+def test_tuned_is_the_one_name_and_heavy_ball_its_alias():
+    # Notebook 02 calls the 10 % margin "tuned" and Polyak's textbook choice "polyak"; "heavy_ball" stays an alias.
+    M = gh.matrix_with_condition(6, 30.0, seed=2)
+    L, mu = gh.inverse_curvature(M)
+    assert gh.inverse_params(M, "tuned") == gh.inverse_params(M, "heavy_ball") == gh.heavy_ball_params(1.1 * L, mu)
+    assert gh.inverse_params(M) == gh.inverse_params(M, "tuned") != gh.inverse_params(M, "polyak")
+    X, history = gh.inverse_gd(M)
+    assert history.name == "tuned" and history.converged
+    lr, beta = gh.inverse_params(M, "nesterov")
+    kappa = torch.linalg.cond(M).item()
+    assert math.isclose(lr, 1 / L) and math.isclose(beta, (kappa - 1) / (kappa + 1), rel_tol=1e-9)
