@@ -98,7 +98,7 @@ def plot_losses(
 ) -> go.Figure:
     """Loss curves of one or several runs, on a log y axis by default.
 
-    Related to notebook 02, section "Random matrix versus diagonal matrix" (the notebooks do not call it).
+    Related to notebook 02, section "Deep dive: random matrix versus diagonal matrix" (the notebooks do not call it).
 
     Parameters: histories: a sequence of losses, a dict {run name: losses}, or a run's history
     (anything with a `.losses` attribute); title/xaxis_title/yaxis_title: labels; log_y: log axis.
@@ -306,7 +306,7 @@ def plot_convergence(
 ) -> go.Figure:
     """Curves of several runs (thinned to at most ~max_points points each) on a log y axis.
 
-    Introduced in notebook 02, section "Random matrix versus diagonal matrix".
+    Introduced in notebook 02, section "Deep dive: random matrix versus diagonal matrix".
 
     Parameters: runs: a dict {name: values or a run's history (its .metrics are drawn)}; title,
     xaxis_title, yaxis_title: labels; tol: draw the tolerance as a dashed line; max_points: the
