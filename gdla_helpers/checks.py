@@ -282,9 +282,10 @@ def _judge_number(name: str, answer, expected: float, *, scale: float | None = N
     if hand and abs(got - expected) <= _hand_tolerance(expected):
         return _report(name, True, f"Your {got:g} is the answer rounded to {HAND_DIGITS} significant digits; {right}")
     for m in mistakes:
-        if m.value is None:
+        value = _value(m.value) if m.value is not None else None
+        if value is None or value.numel() != 1:
             continue
-        value = float(m.value)
+        value = float(value.reshape(()))
         if math.isfinite(value) and abs(got - value) <= max(computed, _hand_tolerance(value) if hand else 0.0):
             return _report(name, False, m.detail, m.hint)
     if hand and abs(got - expected) <= 10 * _hand_tolerance(expected):
@@ -790,6 +791,8 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor, *, steps: int | None 
                                        "backward() call.")
         if steps is not None:
             found = one(answer, 0)
+            if found and "single number" in found[0]:
+                return _report(name, False, *found)
             what = "the fresh gradient" if found is None else "one gradient"
             return _report(name, False, f"that is {what}, not the list of the {steps} recorded gradients.",
                            "hand in the whole list the loop fills, one copy of w.grad per backward() call.")
@@ -853,18 +856,14 @@ def check_jacobian(answer, f, x: torch.Tensor) -> Verdict:
 def _matrix_answer(answer, name: str, shape: tuple[int, ...],
                    nan_hint: str = "lower the learning rate below the largest stable step."):
     """The answer as float64 when it is a matrix of the expected shape, else a failing report."""
-    got = _as_float64(answer)
-    if got is None or tuple(got.shape) != tuple(shape):
-        nan = False
-        if got is None:
-            try:
-                _real(answer)
-            except _NotReal as why:
-                nan = "NaN" in str(why)
-        if nan:
+    try:
+        got = _real(answer)
+    except _NotReal as why:
+        if "NaN" in str(why):
             return None, _report(name, False, "your matrix contains NaN or inf (a diverged run?).", nan_hint)
-        found = "not numbers" if got is None else f"shape {tuple(got.shape)}"
-        return None, _report(name, False, f"expected a {shape[0]}×{shape[1]} matrix, got {found}.",
+        raise
+    if tuple(got.shape) != tuple(shape):
+        return None, _report(name, False, f"expected a {shape[0]}×{shape[1]} matrix, got shape {tuple(got.shape)}.",
                              "your answer should have the shape of the matrix it approximates.")
     return got, None
 
@@ -1227,9 +1226,9 @@ def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
         _Mistake(float(sigma[k:].sum()), "that adds the dropped singular values without squaring them.",
                  "the Frobenius norm squares them, adds, and takes the square root."),
         _Mistake(tail(k + 1) if k + 1 <= sigma.numel() else None, "the tail starts one value too late.",
-                 "the first k singular values are kept; every one after them is dropped (Python counts from 0)."),
+                 "σ_{k+1} is the first value dropped, and Python counts from 0: it is S[k], not S[k + 1]."),
         _Mistake(tail(k - 1) if k >= 1 else None, "the tail starts one value too early.",
-                 "the first k singular values are kept; every one after them is dropped (Python counts from 0)."),
+                 "the k largest values are kept: S[0] to S[k − 1] (Python counts from 0), so S[k − 1] is not dropped."),
         _Mistake(expected / tail(0) if tail(0) > 0 else None, "that is the error relative to ‖M‖_F.",
                  "the task asks for the error itself, not divided by the norm of M."),
     ]
