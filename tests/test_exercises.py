@@ -581,10 +581,9 @@ def test_a_broken_check_turns_rows_red(monkeypatch):
     """Loosen the policy (every number 'right' within 50 %) and the table catches it: mistakes approved."""
     monkeypatch.setattr(checks, "_hand_tolerance", lambda x: 0.5 * abs(float(x)))
     red = []
-    for expression, ok, fragment in ROWS[("01", "check_step_limit")] + ROWS[("03", "check_rank_k_error")]:
-        key = "check_step_limit" if expression in dict((r[0], 0) for r in ROWS[("01", "check_step_limit")]) \
-            else "check_rank_k_error"
-        verdict, out, _ = _judge("01" if key == "check_step_limit" else "03", key, expression)
-        if verdict.ok is not ok or fragment not in out:
-            red.append(expression)
+    for notebook, check in (("01", "check_step_limit"), ("03", "check_rank_k_error")):
+        for expression, ok, fragment in ROWS[(notebook, check)]:
+            verdict, out, _ = _judge(notebook, check, expression)
+            if verdict.ok is not ok or fragment not in out:
+                red.append(expression)
     assert len(red) >= 4, f"a loosened policy should turn rows red, only these were: {red}"
