@@ -1049,7 +1049,8 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
     Introduced in notebook 02, section "The loop you wrote, packaged".
 
     A float32 X is judged at what float32 can reach (10·√n·eps·κ when that is above tol). Mistakes
-    recognised: not converged yet (a residual below 1 but above tol); M itself; Mᵀ; the identity
+    recognised: a run stopped on the loss (gh.minimize without metric=: the loss residual²/n is
+    below tol, the residual is not); not converged yet (a residual below 1 but above tol); M itself; Mᵀ; the identity
     (X·M handed in instead of X); the entrywise 1/M; NaN (a diverged run); the wrong shape.
 
     Parameters: answer: your X (n×n); M: the square matrix; tol: the tolerance.
@@ -1080,6 +1081,11 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
         for value, detail, hint in wrong:
             if value is not None and _near_tensor(got, value, answer, float(value.abs().max()), n):
                 return _report(name, False, detail, hint)
+        if residual**2 / n <= tol:  # the loss mse = residual²/n is below tol: a run stopped on the loss
+            return _report(name, False, f"‖XM − I‖_F/√n = {residual:.1e} is above {tol:g}, but the loss "
+                           f"(residual²/n = {residual**2 / n:.1e}) is below it: did the run stop on the loss?",
+                           "if gh.minimize said 'converged', it compared tol with the loss (no metric= given): "
+                           "give it a metric that returns the relative residual; otherwise run more iterations.")
         if residual < 1:
             return _report(name, False, f"‖XM − I‖_F/√n = {residual:.1e} is above {tol:g}: not converged yet.",
                            "run more iterations (check the history's message) or tune lr and momentum.")

@@ -162,6 +162,21 @@ def _setup_inverse(s):
         s["by_autograd"] = Xr.grad
 
 
+def _setup_minimize(s):
+    _setup_inverse(s)
+    M, n = s["M"], s["n"]
+
+    def minimized(metric=True, tol=s["tol"] / 10):
+        """Exercise 4's run (the tuned heavy ball of gh.inverse_params), with or without metric=."""
+        X = torch.zeros(n, n, dtype=torch.float64, requires_grad=True)
+        lr, beta = gh.inverse_params(M)
+        gh.minimize(lambda: gh.inverse_loss(X, M, "right"), [X], lr=lr, momentum=beta, tol=tol, max_iter=50_000,
+                    metric=(lambda p: gh.relative_residual(p[0].detach(), M, side="right").item()) if metric else None)
+        return X.detach()
+
+    s["minimized"] = minimized
+
+
 def _setup_faster(s):
     counts = {k: math.inf if v is None else v for k, v in s["measured"].items()}
     s["best"] = min(counts, key=counts.get)
@@ -193,7 +208,7 @@ def _setup_topics(s):
 
 
 SETUP = {"check_fresh_gradient": _setup_fresh, "check_inverse_gradient": _setup_inverse,
-         "check_inverse": _setup_inverse, "check_faster_momentum": _setup_faster,
+         "check_inverse": _setup_minimize, "check_faster_momentum": _setup_faster,
          "check_top_singular_pair": _setup_pair, "check_rank_k_error": _setup_rank,
          "check_word_topics": _setup_topics}
 
@@ -331,13 +346,14 @@ ROWS: dict[tuple[str, str], list[tuple[str, bool, str]]] = {
         ("torch.linalg.inv(M).float()", RIGHT, "correct"),
         ("torch.linalg.inv(M).numpy()", RIGHT, "correct"),
         ("torch.linalg.solve(M, I)", RIGHT, "correct"),
-        ("gh.inverse_gd(M, tol=tol / 10, max_iter=100_000)[0]", RIGHT, "correct"),
+        ("minimized()", RIGHT, "correct"),
         ("solution", RIGHT, "correct"),
         ("M", WRONG, "M itself"),
         ("M.T", WRONG, "transpose of M"),
         ("I", WRONG, "the identity"),
         ("1 / M", WRONG, "each entry"),
-        ("torch.linalg.inv(M) + 1e-3 * I", WRONG, "not converged yet"),
+        ("torch.linalg.inv(M) + 0.1 * I", WRONG, "not converged yet"),
+        ("minimized(metric=False)", WRONG, "stop on the loss"),
         ("torch.full_like(M, float('nan'))", WRONG, "NaN"),
         ("torch.linalg.inv(M).flatten()", WRONG, "matrix"),
     ],
