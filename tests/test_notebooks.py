@@ -352,3 +352,50 @@ def test_deep_dive_check_catches_each_defect():
     assert "must start with" in " ".join(deep_dive_problems(nb_of(("## A deep dive into x", dd),)))
     assert "outside a section" in " ".join(deep_dive_problems(
         nb_of(("## Deep dive: a", dd), ("## 5. Next", []), ("w = 0", dd))))
+
+
+EXERCISE_HEADING = re.compile(r"^#{2,4} Exercise\b", re.M)
+
+
+def exercises_without_task(nb) -> list[int]:
+    """Indices of scaffold cells (`name = None  # your code`) whose nearest heading above is not an
+    exercise heading ('### Exercise ...') followed by its task (some text under the heading)."""
+    missing = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not nbtools.SCAFFOLD.search(cell.source):
+            continue
+        text_below = ""
+        for previous in reversed(nb.cells[:i]):
+            if previous.cell_type != "markdown":
+                continue
+            headings = list(re.finditer(r"^#{1,6} .*$", previous.source, re.M))
+            if not headings:
+                text_below = previous.source + text_below
+                continue
+            last = headings[-1]
+            text_below = previous.source[last.end():] + text_below
+            if not (EXERCISE_HEADING.match(last.group(0)) and text_below.strip()):
+                missing.append(i)
+            break
+        else:
+            missing.append(i)
+    return missing
+
+
+def test_every_exercise_has_a_heading_and_a_task(notebook):
+    nb = _nb(notebook)
+    missing = exercises_without_task(nb)
+    assert not missing, (f"{notebook.name}: the scaffold cells {missing} have no '### Exercise ...' heading with a "
+                         f"task above them (first: {nb.cells[missing[0]].source[:60]!r})")
+
+
+def test_the_exercise_check_catches_a_scaffold_without_a_task():
+    good = _nb_of(("### Exercise 1: a sum\nAdd the numbers, as one number.", "md", []),
+                  ("answer = None  # your code", "code", []))
+    assert exercises_without_task(good) == []
+    no_heading = _nb_of(("### One pair at a time\nThe power method.", "md", []), ("x = 1", "code", []),
+                        ("my_pair = None  # your code", "code", []))
+    assert exercises_without_task(no_heading) == [2]
+    no_task = _nb_of(("### Exercise 2: the top pair", "md", []), ("my_pair = None  # your code", "code", []))
+    assert exercises_without_task(no_task) == [1]
+    assert exercises_without_task(_nb_of(("my_pair = None  # your code", "code", []))) == [0]
