@@ -883,7 +883,8 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
 
     Judged at the answer's dtype. Mistakes recognised (the notebook asks at an X that does not
     commute with M, so that each gives other numbers): the other loss's gradient (for "right": the
-    left one, which is also what X.grad holds there); Mᵀ on the wrong side of the residual; M
+    left one, which is also what X.grad holds there); the product inside the residual in the wrong
+    order (Mᵀ·(X·M − I) for "right"); Mᵀ on the wrong side of the residual; M
     where Mᵀ belongs; the factor 2 lost; the mean's 1/n² lost; both lost; 1/n instead of 1/n²;
     the −I lost; the sign flipped; the wrong shape; NaN.
 
@@ -918,6 +919,10 @@ def check_inverse_gradient(answer, X: torch.Tensor, M: torch.Tensor, side: str =
                  f"{'dX·M' if side == 'left' else 'M·dX'}, and the chain rule puts Mᵀ on the side where M is."),
         _Mistake(2.0 / n**2 * gradient(side, wrong_side=True), "Mᵀ is on the wrong side of the residual.",
                  f"the chain rule puts Mᵀ on the side where M is in {where}."),
+        _Mistake(2.0 / n**2 * (M64.T @ (X64 @ M64 - identity) if side == "right" else (M64 @ X64 - identity) @ M64.T),
+                 f"the product inside the residual is in the wrong order: {'X·M' if side == 'right' else 'M·X'}, "
+                 f"not {where}.", f"the residual is {where} − I, as in the loss; only at an X that commutes with M "
+                 "would the order not matter."),
         _Mistake(2.0 / n**2 * gradient(side, transpose=False), "M stands where its transpose belongs.",
                  "moving M to the other side of an inner product transposes it: ⟨R, M·dX⟩ = ⟨Mᵀ·R, dX⟩."),
         _Mistake(1.0 / n**2 * raw, "the factor 2 is missing.", "the derivative of a square r² is 2r."),
@@ -1051,7 +1056,7 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
     A float32 X is judged at what float32 can reach (10·√n·eps·κ when that is above tol). Mistakes
     recognised: a run stopped on the loss (gh.minimize without metric=: the loss residual²/n is
     below tol, the residual is not); not converged yet (a residual below 1 but above tol); M itself; Mᵀ; the identity
-    (X·M handed in instead of X); the entrywise 1/M; NaN (a diverged run); the wrong shape.
+    (X·M handed in instead of X); the entrywise 1/M; the start X = 0; NaN (a diverged run); the wrong shape.
 
     Parameters: answer: your X (n×n); M: the square matrix; tol: the tolerance.
     """
@@ -1077,7 +1082,9 @@ def check_inverse(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
                  (identity, "that is the identity: what X·M should be close to, not X.",
                   "hand in X itself, the matrix the run found."),
                  (1.0 / M64 if bool((M64 != 0).all()) else None, "that inverts each entry on its own.",
-                  "the matrix inverse is not entrywise: X must satisfy X·M = I.")]
+                  "the matrix inverse is not entrywise: X must satisfy X·M = I."),
+                 (torch.zeros_like(M64), "that is the start X = 0: no step was taken.",
+                  "run gradient descent from X = 0 until the history says it converged.")]
         for value, detail, hint in wrong:
             if value is not None and _near_tensor(got, value, answer, float(value.abs().max()), n):
                 return _report(name, False, detail, hint)
@@ -1101,8 +1108,8 @@ def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> Verdict
 
     Introduced in notebook 02, section "Deep dive: when there is no inverse".
 
-    Mistakes recognised: an extra null-space part (a random start); not converged; Mᵀ; the
-    wrong shape (e.g. M's own shape); NaN (a diverged run).
+    Mistakes recognised: an extra null-space part (a random start); the start X = 0 itself (no
+    step taken); not converged; Mᵀ; the wrong shape (e.g. M's own shape); NaN (a diverged run).
 
     Parameters: answer: your X (n×m for an m×n M); M: the matrix; atol: allowed entry error.
     """
@@ -1123,6 +1130,9 @@ def check_pseudo_inverse(answer, M: torch.Tensor, atol: float = 1e-6) -> Verdict
         if got.shape == M64.T.shape and _near_tensor(got, M64.T, answer, float(M64.abs().max()), 1):
             return _report(name, False, "that is the transpose of M.",
                            "the pseudo-inverse X minimises ‖X·M − I‖: run gradient descent from X = 0.")
+        if float(got.abs().max()) == 0:
+            return _report(name, False, "that is the start X = 0: no step was taken.",
+                           "run the gradient-descent loop (from this X = 0) until it reaches the tolerance.")
         n = M64.shape[1]
         if (torch.linalg.matrix_norm(got @ M64 - expected @ M64) / n**0.5).item() <= 1e-4:
             return _report(name, False, "X·M is right, but X has an extra part that M cannot see.",

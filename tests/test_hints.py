@@ -420,6 +420,7 @@ def _c_gradient(kind):
         raw = M.T @ (M @ X - I)
         right = 2 / n**2 * raw
         wrong = {"other": 2 / n**2 * (X @ M - I) @ M.T, "side": 2 / n**2 * (M @ X - I) @ M.T,
+                 "order": 2 / n**2 * M.T @ (X @ M - I),
                  "transpose": 2 / n**2 * M @ (M @ X - I), "two": raw / n**2, "mean": 2 * raw, "both": raw,
                  "n": 2 / n * raw, "identity": 2 / n**2 * M.T @ M @ X, "sign": -right,
                  "nan": torch.full((n, n), math.nan, dtype=torch.float64), "shape": right.flatten()}[kind]
@@ -462,7 +463,7 @@ def _c_inverse(kind):
         n = M.shape[0]
         I = torch.eye(n, dtype=torch.float64)  # noqa: E741
         wrong = {"M": M, "transpose": M.T, "identity": I, "nan": _diverged(M, 3.0), "shape": X_solved.flatten(),
-                 "far": torch.zeros(n, n, dtype=torch.float64)}[kind]
+                 "far": 10 * torch.ones(n, n, dtype=torch.float64), "zero": torch.zeros(n, n, dtype=torch.float64)}[kind]
         if kind == "transpose" and torch.allclose(M, M.T):
             return None
         return lambda: gh.check_inverse(wrong, M, tol=10 * tol), lambda: gh.check_inverse(X_solved, M, tol=10 * tol)
@@ -481,6 +482,7 @@ def _c_pinv(kind):
         m, k = W.shape
         null = torch.linalg.svd(W).U[:, k:]
         wrong = {"null": right + torch.ones(k, 1, dtype=torch.float64) @ null[:, :1].T, "transpose": W.T,
+                 "zero": torch.zeros(k, m, dtype=torch.float64),
                  "nan": torch.full((k, m), math.nan, dtype=torch.float64), "shape": W}[kind]
         if kind == "null" and null.shape[1] == 0:
             return None
@@ -590,6 +592,7 @@ CASES = {
     ("check_step_limit", "positive"): _c_step("negative"),
     ("check_inverse_gradient", "gradient of the other loss"): _c_gradient("other"),
     ("check_inverse_gradient", "wrong side of the residual"): _c_gradient("side"),
+    ("check_inverse_gradient", "wrong order"): _c_gradient("order"),
     ("check_inverse_gradient", "where its transpose belongs"): _c_gradient("transpose"),
     ("check_inverse_gradient", "factor 2 is missing"): _c_gradient("two"),
     ("check_inverse_gradient", "mean's division is missing"): _c_gradient("mean"),
@@ -612,10 +615,12 @@ CASES = {
     ("check_inverse", "NaN"): _c_inverse("nan"),
     ("check_inverse", "matrix"): _c_inverse("shape"),
     ("check_inverse", "far from I"): _c_inverse("far"),
+    ("check_inverse", "no step was taken"): _c_inverse("zero"),
     ("check_pseudo_inverse", "extra part"): _c_pinv("null"),
     ("check_pseudo_inverse", "transpose of M"): _c_pinv("transpose"),
     ("check_pseudo_inverse", "NaN"): _c_pinv("nan"),
     ("check_pseudo_inverse", "matrix"): _c_pinv("shape"),
+    ("check_pseudo_inverse", "no step was taken"): _c_pinv("zero"),
     ("check_svd_reconstruction", "not by Vᵀ"): _c_reconstruction("V"),
     ("check_svd_reconstruction", "S is missing"): _c_reconstruction("no S"),
     ("check_svd_reconstruction", "M itself"): _c_reconstruction("M"),
@@ -732,7 +737,7 @@ def _extra_calls():
         lambda: gh.check_iteration_prediction(10, B, 10 * lr, beta),
         lambda: gh.check_inverse(torch.linalg.inv(M) + 0.1 * I, M),
         lambda: gh.check_inverse(torch.linalg.inv(M) + 1e-3 * I, M, tol=1e-6),
-        lambda: gh.check_pseudo_inverse(torch.zeros_like(W_pinv), W),
+        lambda: gh.check_pseudo_inverse(W_pinv + 0.1, W),  # not converged
         lambda: gh.check_rank_k_error(123.0, A3, 2),
         lambda: gh.check_rank_k_error([1.0, 2.0], A3, 2),
         lambda: gh.check_rank_k_error(float(torch.sqrt((s3[2:] ** 2).sum()) / torch.sqrt((s3**2).sum())), A3, 2),
