@@ -292,7 +292,7 @@ def _judge_number(name: str, answer, expected: float, *, scale: float | None = N
         return _report(name, False, f"{got:g} is close, but agrees with the answer to 2 significant digits only.",
                        f"keep every digit of the intermediate results and round only the final number, to "
                        f"{HAND_DIGITS} significant digits.")
-    return _report(name, False, f"you got {got:.6g}, which is not it.", hint)
+    return _report(name, False, f"you got {got:.6g}, but the answer is another number.", hint)
 
 
 def _near_tensor(got: torch.Tensor, value: torch.Tensor, answer, scale, terms) -> bool:

@@ -16,9 +16,11 @@ from .checks import (
     _fmt,
     _function,
     _guarded,
+    _hand_tolerance,
     _judge_number,
     _Mistake,
     _not_attempted,
+    _real,
     _recorded,
     _report,
 )
@@ -91,8 +93,12 @@ def check_step_limit(answer, f) -> Verdict:
         if isinstance(answer, (tuple, list)) and len(answer) == 2:
             return _report(name, False, "that is a range of steps; the task asks for the single number where "
                            "the range ends.", "a step size is a single positive number.")
-        got = _judge_number
-        verdict = got(name, answer, expected, hand=True,
+        number = _real(answer)
+        if number.numel() == 1 and float(number.reshape(())) <= 0 and abs(float(number.reshape(())) + expected) > \
+                _hand_tolerance(expected):
+            return _report(name, False, f"{float(number.reshape(())):g} is not a step size: gradient descent steps "
+                           "downhill with η > 0.", "differentiate f twice to get f″, then divide 2 by it.")
+        verdict = _judge_number(name, answer, expected, hand=True,
                       right=f"f″ = {c:g}, so gradient descent converges for every step below 2/f″ = "
                             f"{_fmt(torch.tensor(expected))}.",
                       mistakes=mistakes + [_Mistake(-expected, "a step size is positive: gradient descent steps "
