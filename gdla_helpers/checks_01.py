@@ -8,6 +8,8 @@ digits.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from .checks import (
@@ -94,9 +96,10 @@ def check_step_limit(answer, f) -> Verdict:
             return _report(name, False, "that is a range of steps; the task asks for the single number where "
                            "the range ends.", "a step size is a single positive number.")
         number = _real(answer)
-        if number.numel() == 1 and float(number.reshape(())) <= 0 and abs(float(number.reshape(())) + expected) > \
-                _hand_tolerance(expected):
-            return _report(name, False, f"{float(number.reshape(())):g} is not a step size: gradient descent steps "
+        value = float(number.reshape(())) if number.numel() == 1 else math.nan
+        named = [m.value for m in mistakes] + [-expected]  # a non-positive mistake keeps its own line
+        if value <= 0 and all(abs(value - v) > _hand_tolerance(v) for v in named):
+            return _report(name, False, f"{value:g} is not a step size: gradient descent steps "
                            "downhill with η > 0.", "differentiate f twice to get f″, then divide 2 by it.")
         verdict = _judge_number(name, answer, expected, hand=True,
                       right=f"f″ = {c:g}, so gradient descent converges for every step below 2/f″ = "
