@@ -5,7 +5,8 @@ other allowed values of its parameters cell, with ``GDLA_RECORD_CHECKS`` set: ev
 then saves what the notebook passed it (gdla_helpers.checks, "Recording"). An exercise is found by its
 check call (the check's name and the answer's variable, ``my_x`` or ``my_x_solution``), never by cell
 index, so cells may move. To reuse records made earlier, set ``GDLA_EXERCISE_RECORDS`` to their folder
-(one sub-folder per run: 01, 02, 03, 02@1, 02@2, 02@3).
+(one sub-folder per run: 01, 02, 03, 02@1, 02@2, 02@3). The runs at other parameter values stop after the last
+exercise those parameters feed (the deep dives after it do not change what is judged).
 
 ROWS holds, per exercise, answers as a learner writes them (Python expressions evaluated next to the
 recorded inputs) with the verdict and a fragment of the line the check must print: at least 3 right
@@ -46,19 +47,33 @@ FILES = {"01": "01_tensors_and_autograd.ipynb", "02": "02_matrix_inverse_gd.ipyn
 OTHER_02 = {"02@1": {"n": 3, "seed": 0}, "02@2": {"kind": "condition", "n": 6, "kappa": 50.0, "seed": 1},
             "02@3": {"n": 8, "seed": 7, "tol": 1e-4}}
 RUNS = {**{k: (FILES[k], {}) for k in FILES}, **{k: (FILES["02"], p) for k, p in OTHER_02.items()}}
+PARAMETRISED = {"check_inverse_gradient", "check_step_scaling", "check_inverse"}  # inputs from 02's parameters cell
 TIMEOUT = 600
 
 
 # --- executing the notebooks once, recording their check calls ---------------------------------------
 
-def _execute(label: str, notebook: str, params: dict, folder: str) -> tuple[str, int, str]:
+def _up_to_the_last_exercise(notebook: str, folder: str, checks_: set[str]) -> str:
+    """A copy of the notebook that ends with the last cell calling one of `checks_` (the runs at other
+    parameter values need only the exercises whose inputs the parameters change, not the deep dives after)."""
+    nb = json.loads((NOTEBOOKS / notebook).read_text())
+    calls = [i for i, cell in enumerate(nb["cells"])
+             if any(f"gh.{name}(" in "".join(cell["source"]) for name in checks_)]
+    nb["cells"] = nb["cells"][: max(calls) + 1] if calls else nb["cells"]
+    path = Path(folder) / f"upto-{notebook}"
+    path.write_text(json.dumps(nb))
+    return str(path)
+
+
+def _execute(label: str, notebook: str, params: dict, folder: str) -> tuple[str, int, str, float]:
     """One run in a worker process: its kernel records into folder/label."""
     import _papermill_worker
 
     os.environ[checks.RECORD_ENV] = str(Path(folder) / label)
     out = str(Path(folder) / f"{label}.ipynb")
-    code, _, error = _papermill_worker.run(str(NOTEBOOKS / notebook), out, params, str(NOTEBOOKS), TIMEOUT)
-    return label, code, error
+    source = _up_to_the_last_exercise(notebook, folder, PARAMETRISED) if params else str(NOTEBOOKS / notebook)
+    code, seconds, error = _papermill_worker.run(source, out, params, str(NOTEBOOKS), TIMEOUT)
+    return label, code, error, seconds
 
 
 @cache
@@ -76,10 +91,14 @@ def _records_folder() -> tuple[str, dict]:
     try:
         with ProcessPoolExecutor(2, initializer=_papermill_worker.start) as pool:
             jobs = [pool.submit(_execute, label, nb, params, folder) for label, (nb, params) in RUNS.items()]
+            seconds = {}
             for job in jobs:
-                label, code, error = job.result()
+                label, code, error, seconds[label] = job.result()
                 if code:
                     errors[label] = error
+        import conftest  # the project's conftest.py: its REPORT lines end the run's summary
+
+        conftest.REPORT.append("learner answers: notebooks run (s) " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     finally:
         os.environ.clear()
         os.environ.update(env)
@@ -438,7 +457,6 @@ NOT_REAL = [("complex(1.0, 0.0)", "complex"), ("torch.tensor([1.0 + 2.0j])", "co
             ("object()", ""), ("{'a': 1}", ""), ("[None]", "")]
 NUMBER_CHECKS = {key for key in ROWS if key[1] not in ("check_faster_momentum", "check_shape", "check_word_topics",
                                                         "check_top_singular_pair")}
-PARAMETRISED = {"check_inverse_gradient", "check_step_scaling", "check_inverse"}  # inputs from 02's parameters cell
 
 
 def _labels_of(notebook: str, check: str) -> list[str]:
