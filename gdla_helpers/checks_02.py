@@ -84,12 +84,12 @@ def check_step_scaling(answer, M: torch.Tensor, scale: float) -> Verdict:
 def check_faster_momentum(answer, measured: dict) -> Verdict:
     """Check a prediction of which (lr, momentum) reaches the tolerance first, against measured counts.
 
-    Introduced in notebook 02, section "The momentum picture".
+    Introduced in notebook 02, section "Momentum, tuned".
 
     The label is compared case- and space-insensitively ("Tuned", " tuned "). Mistakes
-    recognised: the other setting (the slower one; its hint points at the picture, never at the
-    label); a label that is not one of the settings; a number (an iteration count?) or any
-    other non-text answer.
+    recognised: the other setting (the slower one; its hint points at what a double root does,
+    never at the label); a label that is not one of the settings; a number (an iteration count?)
+    or any other non-text answer.
 
     Parameters: answer: the label you predict to be faster (a string, one of measured's keys);
     measured: {label: iterations (None: did not reach the tolerance)} from your runs.
@@ -119,7 +119,8 @@ def check_faster_momentum(answer, measured: dict) -> Verdict:
         if said == best or counts[said] == counts[best]:
             return _report(name, True, f"measured iterations: {shown}.")
         return _report(name, False, f"you predicted {said!r}; measured iterations: {shown}.",
-                       "compare the two marked points' curves in the picture: a double root adds a hump that "
-                       "grows like k·ρᵏ before it decays.")
+                       "a slightly better rate is not the whole story: weigh what a double root does to the first "
+                       "iterations (an error that first grows like k·ρᵏ; deep dive \"Polyak's parameters sit on an "
+                       "edge\").")
 
     return _guarded(name, judge)
