@@ -141,8 +141,18 @@ def _namespace(label: str, check: str) -> tuple[dict, dict]:
     space = {"torch": torch, "math": math, "np": np, "gh": gh, **args}
     if entry["solution"] is not None:
         space["solution"] = checks._unpack(entry["solution"]["answer"])
+    space["complexified"] = _complexified
     SETUP.get(check, lambda s: None)(space)
     return args, space
+
+
+def _complexified(answer):
+    """The right answer with an imaginary part added: its real part is right, the answer is not."""
+    if isinstance(answer, str):
+        return complex(0.0, 1.0)
+    if isinstance(answer, (tuple, list)):
+        return type(answer)(_complexified(a) for a in answer)
+    return torch.as_tensor(answer) + 0.5j
 
 
 # --- what each exercise needs next to its recorded inputs --------------------------------------------
@@ -452,7 +462,7 @@ ROWS: dict[tuple[str, str], list[tuple[str, bool, str]]] = {
 }
 # Answers that are not made of real numbers: ❌ for every exercise that asks for numbers, with a line
 # that says what the answer is (never ✅, never raised, nothing on stderr).
-NOT_REAL = [("complex(1.0, 0.0)", "complex"), ("torch.tensor([1.0 + 2.0j])", "complex"), ("'0.5'", "text"),
+NOT_REAL = [("complexified(solution)", "complex"), ("complex(1.0, 0.0)", "complex"), ("torch.tensor([1.0 + 2.0j])", "complex"), ("'0.5'", "text"),
             ("float('nan')", "NaN"), ("float('inf')", "NaN"), ("True", "truth value"), ("[[1.0], [2.0, 3.0]]", ""),
             ("object()", ""), ("{'a': 1}", ""), ("[None]", "")]
 NUMBER_CHECKS = {key for key in ROWS if key[1] not in ("check_faster_momentum", "check_shape", "check_word_topics",
