@@ -120,7 +120,7 @@ def check_faster_momentum(answer, measured: dict) -> Verdict:
             return _report(name, True, f"measured iterations: {shown}.")
         return _report(name, False, f"you predicted {said!r}; measured iterations: {shown}.",
                        "a slightly better rate is not the whole story: weigh what a double root does to the first "
-                       "iterations (an error that first grows like k·ρᵏ; deep dive \"Polyak's parameters sit on an "
-                       "edge\").")
+                       "iterations: an error that first grows like k·ρᵏ before it decays (a deep dive of this "
+                       "notebook works it out).")
 
     return _guarded(name, judge)
