@@ -5,8 +5,8 @@ other allowed values of its parameters cell, with ``GDLA_RECORD_CHECKS`` set: ev
 then saves what the notebook passed it (gdla_helpers.checks, "Recording"). An exercise is found by its
 check call (the check's name and the answer's variable, ``my_x`` or ``my_x_solution``), never by cell
 index, so cells may move. To reuse records made earlier, set ``GDLA_EXERCISE_RECORDS`` to their folder
-(one sub-folder per run: 01, 02, 03, 02@1, 02@2, 02@3). The runs at other parameter values stop after the last
-exercise those parameters feed (the deep dives after it do not change what is judged).
+(one sub-folder per run: 01, 02, 03, 02@1, 02@2, 02@3). The runs at other parameter values execute only the cells
+their exercises depend on (``_exercises_only``).
 
 ROWS holds, per exercise, answers as a learner writes them (Python expressions evaluated next to the
 recorded inputs) with the verdict and a fragment of the line the check must print: at least 3 right
@@ -18,6 +18,7 @@ digits) or the solution cell's expression, and a deliberately loosened policy tu
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -43,35 +44,103 @@ NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 FILES = {"01": "01_tensors_and_autograd.ipynb", "02": "02_matrix_inverse_gd.ipynb", "03": "03_svd_gd.ipynb"}
 # Notebook 02's exercises take their M (and tol) from the parameters cell: also judged at three other
-# allowed values (the ranges of gdla_helpers.lessons), as the learner may set them.
-OTHER_02 = {"02@1": {"n": 3, "seed": 0}, "02@2": {"kind": "condition", "n": 6, "kappa": 50.0, "seed": 1},
+# allowed values (the ranges of gdla_helpers.lessons), as the learner may set them. These runs execute only
+# the cells the exercises depend on; "02@0" does so at the defaults, to show that this records the same inputs.
+OTHER_02 = {"02@0": {}, "02@1": {"n": 3, "seed": 0}, "02@2": {"kind": "condition", "n": 6, "kappa": 50.0, "seed": 1},
             "02@3": {"n": 8, "seed": 7, "tol": 1e-4}}
 RUNS = {**{k: (FILES[k], {}) for k in FILES}, **{k: (FILES["02"], p) for k, p in OTHER_02.items()}}
+EXECUTIONS = {"02": (FILES["02"], {}), "02@": (FILES["02"], {}), "01": (FILES["01"], {}), "03": (FILES["03"], {})}
 PARAMETRISED = {"check_inverse_gradient", "check_step_scaling", "check_inverse"}  # inputs from 02's parameters cell
 TIMEOUT = 600
 
 
 # --- executing the notebooks once, recording their check calls ---------------------------------------
 
-def _up_to_the_last_exercise(notebook: str, folder: str, checks_: set[str]) -> str:
-    """A copy of the notebook that ends with the last cell calling one of `checks_` (the runs at other
-    parameter values need only the exercises whose inputs the parameters change, not the deep dives after)."""
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell defines, names it reads), from its syntax (IPython magics make it read everything)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), {"*"}
+    defined, read, local = set(), set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Lambda, ast.FunctionDef)):
+            local |= {a.arg for a in node.args.args + node.args.kwonlyargs}
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.AugAssign, ast.Subscript, ast.Attribute)) and isinstance(
+                getattr(node, "target", getattr(node, "value", None)), ast.Name):
+            read.add((node.target if isinstance(node, ast.AugAssign) else node.value).id)
+    return defined, read - local - (defined - _rebound(tree))
+
+
+def _rebound(tree) -> set[str]:
+    """Names a cell reads before (or while) it assigns them: x += 1, x = f(x), x.attr = ..., x[i] = ..."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            found.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            loads = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            stores = {n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            found |= loads & stores
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store) and isinstance(
+                node.value, ast.Name):
+            found.add(node.value.id)
+    return found
+
+
+def _exercises_only(notebook: str, folder: str, checks_: set[str], runs: dict[str, dict]) -> str:
+    """One notebook that runs, for each (label, parameters) of `runs` in turn in one kernel, only the code
+    cells that the calls of `checks_` depend on: the cells calling them and, transitively, the last cell
+    before each that defines a name it reads (the parameters cell, then the parameters as papermill would
+    inject them, and the imports come with it). Each part records into folder/label. One kernel instead
+    of one per parameter set; test_sliced_runs_record_the_full_runs_inputs shows that at the default
+    parameters this records what the whole notebook records."""
     nb = json.loads((NOTEBOOKS / notebook).read_text())
-    calls = [i for i, cell in enumerate(nb["cells"])
-             if any(f"gh.{name}(" in "".join(cell["source"]) for name in checks_)]
-    nb["cells"] = nb["cells"][: max(calls) + 1] if calls else nb["cells"]
-    path = Path(folder) / f"upto-{notebook}"
+    cells = nb["cells"]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    names = {i: _names("".join(cells[i]["source"])) for i in code}
+    tagged = [i for i in code if "parameters" in cells[i].get("metadata", {}).get("tags", [])]
+    keep = {i for i in code if any(f"gh.{name}(" in "".join(cells[i]["source"]) for name in checks_)} | set(tagged)
+    todo = list(keep)
+    while todo:
+        i = todo.pop()
+        for name in names[i][1]:
+            before = [k for k in code if k < i and (name in names[k][0] or "*" in names[k][1])]
+            if before and before[-1] not in keep:
+                keep.add(before[-1])
+                todo.append(before[-1])
+    parts = []
+    for label, params in runs.items():
+        switch = f"import os\nos.environ[{checks.RECORD_ENV!r}] = {str(Path(folder) / label)!r}"
+        injected = "\n".join(f"{k} = {v!r}" for k, v in params.items())
+        for i in sorted(keep):
+            cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                    "source": cells[i]["source"]}
+            parts.append(cell)
+            if i in tagged:
+                parts.append({**cell, "source": switch + "\n" + injected})
+    nb["cells"] = parts
+    path = Path(folder) / f"sliced-{notebook}"
     path.write_text(json.dumps(nb))
     return str(path)
 
 
 def _execute(label: str, notebook: str, params: dict, folder: str) -> tuple[str, int, str, float]:
-    """One run in a worker process: its kernel records into folder/label."""
+    """One run in a worker process: its kernel records into folder/label (label "02@": the runs of OTHER_02)."""
     import _papermill_worker
 
     os.environ[checks.RECORD_ENV] = str(Path(folder) / label)
     out = str(Path(folder) / f"{label}.ipynb")
-    source = _up_to_the_last_exercise(notebook, folder, PARAMETRISED) if params else str(NOTEBOOKS / notebook)
+    if label == "02@":
+        source = _exercises_only(notebook, folder, PARAMETRISED, OTHER_02)
+    else:
+        source = str(NOTEBOOKS / notebook)
     code, seconds, error = _papermill_worker.run(source, out, params, str(NOTEBOOKS), TIMEOUT)
     return label, code, error, seconds
 
@@ -90,7 +159,7 @@ def _records_folder() -> tuple[str, dict]:
     os.environ.pop(checks.RECORD_ENV, None)
     try:
         with ProcessPoolExecutor(2, initializer=_papermill_worker.start) as pool:
-            jobs = [pool.submit(_execute, label, nb, params, folder) for label, (nb, params) in RUNS.items()]
+            jobs = [pool.submit(_execute, label, nb, params, folder) for label, (nb, params) in EXECUTIONS.items()]
             seconds = {}
             for job in jobs:
                 label, code, error, seconds[label] = job.result()
@@ -471,8 +540,24 @@ NUMBER_CHECKS = {key for key in ROWS if key[1] not in ("check_faster_momentum", 
 
 def _labels_of(notebook: str, check: str) -> list[str]:
     if notebook == "02" and check in PARAMETRISED:
-        return ["02", *OTHER_02]
+        return ["02", *(k for k in OTHER_02 if k != "02@0")]
     return [notebook]
+
+
+@pytest.mark.parametrize("check", sorted(PARAMETRISED))
+def test_sliced_runs_record_the_full_runs_inputs(check):
+    """At the default parameters, the notebook cut down to its exercises' cells passes the same inputs."""
+    full, sliced = records()[("02", check)], records().get(("02@0", check))
+    assert sliced is not None, f"the sliced run recorded no call of {check}"
+    for key in ("inputs", "solution"):
+        a, b = full[key]["args"], sliced[key]["args"]
+        assert a.keys() == b.keys()
+        for name in a:
+            x, y = checks._unpack(a[name]), checks._unpack(b[name])
+            same = torch.equal(x, y) if isinstance(x, torch.Tensor) else x == y
+            assert same, f"{check}: {name} differs between the whole notebook and its sliced copy"
+    assert torch.equal(torch.as_tensor(checks._unpack(full["solution"]["answer"])),
+                       torch.as_tensor(checks._unpack(sliced["solution"]["answer"])))
 
 
 def _judge(label: str, check: str, expression: str):
