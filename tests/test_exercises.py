@@ -40,7 +40,7 @@ import gdla_helpers as gh
 from gdla_helpers import checks
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = Path(os.environ.get("GDLA_EXERCISE_NOTEBOOKS", ROOT / "notebooks"))  # another folder: other notebooks
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 FILES = {"01": "01_tensors_and_autograd.ipynb", "02": "02_matrix_inverse_gd.ipynb", "03": "03_svd_gd.ipynb"}
 # Notebook 02's exercises take their M (and tol) from the parameters cell: also judged at three other
