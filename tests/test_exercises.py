@@ -205,7 +205,7 @@ def _namespace(label: str, check: str) -> tuple[dict, dict]:
     if entry is None:
         folder, errors = _records_folder()
         pytest.fail(f"{label}: no call of gh.{check} was recorded (the run's error, if any: "
-                    f"{errors.get(label, 'none')[-500:]})")
+                    f"{errors.get(label, errors.get(label.split('@')[0] + '@' if '@' in label else label, 'none'))[-500:]})")
     args = {k: checks._unpack(v) for k, v in entry["inputs"]["args"].items()}
     space = {"torch": torch, "math": math, "np": np, "gh": gh, **args}
     if entry["solution"] is not None:
