@@ -354,12 +354,15 @@ def test_deep_dive_check_catches_each_defect():
         nb_of(("## Deep dive: a", dd), ("## 5. Next", []), ("w = 0", dd))))
 
 
-EXERCISE_HEADING = re.compile(r"^#{2,4} Exercise\b", re.M)
+# An exercise's heading: a Markdown heading that names it ("### Exercise 3: ...", "## Deep dive: exercise 4, ...",
+# "### Deep dive: practice, ...") or a bold run-in heading opening a paragraph ("**Exercise: a Jacobian by hand.** ...").
+EXERCISE_HEADING = re.compile(r"^(#{1,6} .*\b(exercise|practice)\b.*|\*\*Exercise\b.*)$", re.M | re.I)
+ANY_HEADING = re.compile(r"^(#{1,6} .*|\*\*Exercise\b.*)$", re.M)
 
 
 def exercises_without_task(nb) -> list[int]:
-    """Indices of scaffold cells (`name = None  # your code`) whose nearest heading above is not an
-    exercise heading ('### Exercise ...') followed by its task (some text under the heading)."""
+    """Indices of scaffold cells (`name = None  # your code`) whose nearest heading above is not an exercise's
+    heading followed by its task (some text under the heading, before the scaffold)."""
     missing = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not nbtools.SCAFFOLD.search(cell.source):
@@ -368,12 +371,13 @@ def exercises_without_task(nb) -> list[int]:
         for previous in reversed(nb.cells[:i]):
             if previous.cell_type != "markdown":
                 continue
-            headings = list(re.finditer(r"^#{1,6} .*$", previous.source, re.M))
+            headings = list(ANY_HEADING.finditer(previous.source))
             if not headings:
                 text_below = previous.source + text_below
                 continue
             last = headings[-1]
-            text_below = previous.source[last.end():] + text_below
+            run_in = last.group(0).startswith("**")  # the bold heading opens the task's own paragraph
+            text_below = (last.group(0) if run_in else "") + previous.source[last.end():] + text_below
             if not (EXERCISE_HEADING.match(last.group(0)) and text_below.strip()):
                 missing.append(i)
             break
@@ -399,3 +403,11 @@ def test_the_exercise_check_catches_a_scaffold_without_a_task():
     no_task = _nb_of(("### Exercise 2: the top pair", "md", []), ("my_pair = None  # your code", "code", []))
     assert exercises_without_task(no_task) == [1]
     assert exercises_without_task(_nb_of(("my_pair = None  # your code", "code", []))) == [0]
+    run_in = _nb_of(("**Exercise: a Jacobian by hand.** Write the 2×2 Jacobian at v.", "md", []),
+                    ("my_jacobian = None  # your code", "code", []))
+    dive = _nb_of(("### Deep dive: exercise 4, group the words", "md", ["deep-dive"]),
+                  ("Give each word a group label, as a list of integers.", "md", ["deep-dive"]),
+                  ("my_word_groups = None  # your code", "code", ["deep-dive"]))
+    assert exercises_without_task(run_in) == [] and exercises_without_task(dive) == []
+    bold_not_exercise = _nb_of(("**Why.** Because.", "md", []), ("my_x = None  # your code", "code", []))
+    assert exercises_without_task(bold_not_exercise) == [1]
