@@ -161,8 +161,8 @@ def _real(answer) -> torch.Tensor:
     Nothing is dropped silently (a complex value is refused, not cast: no torch UserWarning either).
     """
     if isinstance(answer, (str, bytes)):
-        raise _NotReal(f"that is text ({_short(answer)}), not a number"
-                       + ("; write the number without quotes" if _parses_as_number(answer) else ""))
+        raise _NotReal(f"that is text ({_short(answer)}): write it as one number, without quotes"
+                       if _parses_as_number(answer) else f"that is text ({_short(answer)}), not a number")
     if isinstance(answer, bool) or type(answer).__name__ in ("bool_", "bool"):
         raise _NotReal(f"{answer!r} is a truth value, not a number")
     if _blank(answer):

@@ -93,8 +93,8 @@ def check_step_limit(answer, f) -> Verdict:
 
     def judge():
         if isinstance(answer, (tuple, list)) and len(answer) == 2:
-            return _report(name, False, "that is a range of steps; the task asks for the single number where "
-                           "the range ends.", "a step size is a single positive number.")
+            return _report(name, False, "that is a range of steps; the task asks for one number: where the "
+                           "range ends.", "a step size is a single positive number.")
         number = _real(answer)
         value = float(number.reshape(())) if number.numel() == 1 else math.nan
         named = [m.value for m in mistakes] + [-expected]  # a non-positive mistake keeps its own line
