@@ -254,6 +254,10 @@ MATRIX_HELPERS = {
     "plot_heatmaps": lambda M: gh.plot_heatmaps({"M": M}),
     "plot_matrix_frames": lambda M: gh.plot_matrix_frames([M], ["0"]),
     "plot_pictures": lambda M: gh.plot_pictures({"p": M}, title="t", alt="A picture."),
+    "source_svd_loss (M)": lambda M: gh.source_svd_loss(*_factors(M)[:1], torch.ones(3, dtype=torch.float64),
+                                                         _factors(M)[2], M),
+    "autograd_graph": lambda M: gh.autograd_graph(M),
+    "plot_autograd_graph": lambda M: gh.plot_autograd_graph(M),
 }
 # Documented: these return NaN for NaN in, by design (mse and relative_error: a diverged run's prediction gives
 # a NaN loss; svd_errors: "NaN factors give NaN errors, never a silent pass"); plotting draws lists, NumPy
@@ -315,7 +319,24 @@ SCALAR_HELPERS = {  # name: (a call with one bad number, the values of NUMBERS t
                                                               torch.ones(2, dtype=torch.float64), lr=x), ()),
     "heavy_ball_region (momentum)": (lambda x: gh.heavy_ball_region(torch.ones(2, dtype=torch.float64), 0.1,
                                                                     _or(x, 1.0)), ()),
+    "direction_errors (lr)": (lambda x: gh.direction_errors(torch.ones(2, dtype=torch.float64), x, 0.5, 5), ()),
+    "momentum_map (curvatures)": (lambda x: gh.momentum_map([1.0, x], [0.1], [0.5]), ()),
+    "pick_directions (count)": (lambda x: gh.pick_directions(_or(x, -1)), ()),
+    "random_orthogonal (n)": (lambda x: gh.random_orthogonal(x, generator=torch.Generator()), ()),
+    "make_topic_matrix (n_documents)": (lambda x: gh.make_topic_matrix(x), ()),
+    "make_indicator_matrix (p)": (lambda x: gh.make_indicator_matrix(p=_or(x, -1.0)), ()),
+    "same_count (slack)": (lambda x: gh.same_count(10, 10, _or(x, -1)), ()),
+    "minimize (lr)": (lambda x: gh.minimize(lambda: (_W ** 2).sum(), [_W], lr=x, max_iter=3), ()),
+    # a curve may hold any real number, NaN or inf included (drawn as a gap); text, bools, None, complex may not
+    "plot_losses (histories)": (lambda x: gh.plot_losses([1.0, x]), (float,)),
+    "plot_function_and_derivative (df)": (lambda x: gh.plot_function_and_derivative(
+        torch.arange(2.0), torch.arange(2.0), [1.0, x]), (float,)),
+    "plot_momentum_map (points)": (lambda x: gh.plot_momentum_map(torch.ones(2, dtype=torch.float64),
+                                                                  {"a": (x, 0.5)}, steps=5, grid=(4, 4)), ()),
+    "source_matrices (dtype)": (lambda x: gh.source_matrices(x), ()),
+    "check_parameters (n)": (lambda x: gh.check_parameters("02", n=x), ()),
 }
+_W = torch.ones(2, dtype=torch.float64, requires_grad=True)
 
 
 @pytest.mark.parametrize("name", sorted(SCALAR_HELPERS))
@@ -323,7 +344,7 @@ SCALAR_HELPERS = {  # name: (a call with one bad number, the values of NUMBERS t
 @given(x=NUMBERS)
 def test_helpers_refuse_a_number_outside_their_domain(name, x):
     call, inside = SCALAR_HELPERS[name]
-    if any(x is v or (type(x) is type(v) and x == v) for v in inside):
+    if any(type(x) is v if isinstance(v, type) else (x is v or (type(x) is type(v) and x == v)) for v in inside):
         return
     refused, what = _refused(lambda: call(x))
     assert refused, f"{name} given {x!r}: {what}"
