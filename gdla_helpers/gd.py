@@ -254,9 +254,12 @@ def minimize(
 # --- theory: a quadratic loss with curvatures (Hessian eigenvalues) in [mu, L] ------------------
 
 
-def _curvatures(L, mu=None) -> tuple[float, float]:
+_L_ONLY = object()  # _curvatures(L): no mu asked for (an explicit mu=None is refused, not read as 0)
+
+
+def _curvatures(L, mu=_L_ONLY) -> tuple[float, float]:
     L = _validate.positive(L, "L (the largest curvature)")
-    if mu is None:
+    if mu is _L_ONLY:
         return L, 0.0
     mu = _validate.number(mu, "mu (the smallest curvature)", low=0.0)
     if mu > L:

@@ -354,3 +354,62 @@ def test_deep_dive_check_catches_each_defect():
     assert "must start with" in " ".join(deep_dive_problems(nb_of(("## A deep dive into x", dd),)))
     assert "outside a section" in " ".join(deep_dive_problems(
         nb_of(("## Deep dive: a", dd), ("## 5. Next", []), ("w = 0", dd))))
+
+
+# An exercise's heading: a Markdown heading that names it ("### Exercise 3: ...", "## Deep dive: exercise 4, ...",
+# "### Deep dive: practice, ...") or a bold run-in heading opening a paragraph ("**Exercise: a Jacobian by hand.** ...").
+EXERCISE_HEADING = re.compile(r"^(#{1,6} .*\b(exercise|practice)\b.*|\*\*Exercise\b.*)$", re.M | re.I)
+ANY_HEADING = re.compile(r"^(#{1,6} .*|\*\*Exercise\b.*)$", re.M)
+
+
+def exercises_without_task(nb) -> list[int]:
+    """Indices of scaffold cells (`name = None  # your code`) whose nearest heading above is not an exercise's
+    heading followed by its task (some text under the heading, before the scaffold)."""
+    missing = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or not nbtools.SCAFFOLD.search(cell.source):
+            continue
+        text_below = ""
+        for previous in reversed(nb.cells[:i]):
+            if previous.cell_type != "markdown":
+                continue
+            headings = list(ANY_HEADING.finditer(previous.source))
+            if not headings:
+                text_below = previous.source + text_below
+                continue
+            last = headings[-1]
+            run_in = last.group(0).startswith("**")  # the bold heading opens the task's own paragraph
+            text_below = (last.group(0) if run_in else "") + previous.source[last.end():] + text_below
+            if not (EXERCISE_HEADING.match(last.group(0)) and text_below.strip()):
+                missing.append(i)
+            break
+        else:
+            missing.append(i)
+    return missing
+
+
+def test_every_exercise_has_a_heading_and_a_task(notebook):
+    nb = _nb(notebook)
+    missing = exercises_without_task(nb)
+    assert not missing, (f"{notebook.name}: the scaffold cells {missing} have no '### Exercise ...' heading with a "
+                         f"task above them (first: {nb.cells[missing[0]].source[:60]!r})")
+
+
+def test_the_exercise_check_catches_a_scaffold_without_a_task():
+    good = _nb_of(("### Exercise 1: a sum\nAdd the numbers, as one number.", "md", []),
+                  ("answer = None  # your code", "code", []))
+    assert exercises_without_task(good) == []
+    no_heading = _nb_of(("### One pair at a time\nThe power method.", "md", []), ("x = 1", "code", []),
+                        ("my_pair = None  # your code", "code", []))
+    assert exercises_without_task(no_heading) == [2]
+    no_task = _nb_of(("### Exercise 2: the top pair", "md", []), ("my_pair = None  # your code", "code", []))
+    assert exercises_without_task(no_task) == [1]
+    assert exercises_without_task(_nb_of(("my_pair = None  # your code", "code", []))) == [0]
+    run_in = _nb_of(("**Exercise: a Jacobian by hand.** Write the 2×2 Jacobian at v.", "md", []),
+                    ("my_jacobian = None  # your code", "code", []))
+    dive = _nb_of(("### Deep dive: exercise 4, group the words", "md", ["deep-dive"]),
+                  ("Give each word a group label, as a list of integers.", "md", ["deep-dive"]),
+                  ("my_word_groups = None  # your code", "code", ["deep-dive"]))
+    assert exercises_without_task(run_in) == [] and exercises_without_task(dive) == []
+    bold_not_exercise = _nb_of(("**Why.** Because.", "md", []), ("my_x = None  # your code", "code", []))
+    assert exercises_without_task(bold_not_exercise) == [1]
