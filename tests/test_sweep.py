@@ -45,7 +45,7 @@ BIG = 2**63 - 1
 # changes one group of each; 02's and 03's parameters all shape the same M and run, so they are
 # changed alone or in deliberate corners.
 INSIDE = [
-    # topics group | 2×2 M (section 6) and quadratic (section 14) group
+    # topics group (a deep dive after section 3) | 2×2 M (section 6) and quadratic (section 11) group
     ("01", {"seed": 1,
             "m11": 1, "m12": 1, "m21": 1, "m22": 1.00001, "curvature": 100, "step_size": 10}),  # κ ≈ 4e5
     ("01", {"seed": BIG,
