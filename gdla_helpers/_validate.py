@@ -249,10 +249,17 @@ def text(value, name: str) -> str:
     return value
 
 
-def numbers(values, name: str, *, empty: bool = False) -> torch.Tensor:
-    """A 1-D float64 tensor from a tensor, array or list of real numbers (plotting and spectra)."""
+def numbers(values, name: str, *, empty: bool = False, one_d: bool = False) -> torch.Tensor:
+    """A 1-D float64 tensor from a tensor, array or list of real numbers (plotting and spectra).
+
+    one_d=True refuses a tensor or array with more than one dimension (ValueError) instead of
+    flattening it: where one curve or one spectrum is meant, 2-D data is a mistake, not a list.
+    """
     if isinstance(values, str) or values is None:
         raise TypeError(f"{name} must be a sequence of numbers, got {_kind(values)}")
+    if one_d and getattr(values, "ndim", 1) > 1:
+        raise ValueError(f"{name} must be 1-D (one value per point), got shape {tuple(values.shape)}; pass one row "
+                         f"or column, e.g. {name}[0], or flatten it on purpose with .reshape(-1)")
     try:
         if isinstance(values, torch.Tensor):
             if values.is_complex() or values.dtype == torch.bool:

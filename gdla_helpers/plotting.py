@@ -40,7 +40,7 @@ def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> 
 
 def _floats(values, name: str) -> np.ndarray:
     """Turn a tensor, array or list of numbers / 0-d tensors into a 1-D float array (see _validate)."""
-    arr = _validate.numbers(values, name, empty=True).numpy()
+    arr = _validate.numbers(values, name, empty=True, one_d=True).numpy()
     if arr.size == 0:
         raise ValueError(f"{name} is empty: run at least one iteration before plotting")
     return arr
@@ -353,6 +353,12 @@ def plot_matrix_frames(
     of the stored values (and of the numbers written in cells up to 10×10).
     """
     decimals = _validate.count(decimals, "decimals")
+    if isinstance(zrange, (str, bytes)) or not isinstance(zrange, Sequence) or len(zrange) != 2:
+        raise TypeError(f"zrange must be a pair (low, high), got {zrange!r}")
+    low, high = (_validate.number(z, f"zrange[{i}]") for i, z in enumerate(zrange))
+    if not low < high:
+        raise ValueError(f"zrange must go from low to high (low < high), got {tuple(zrange)}; e.g. (-1.0, 1.0)")
+    zrange = (low, high)
     mats = [np.round(_grid(f, f"frames[{i}]"), decimals) for i, f in enumerate(frames)]
     if not mats:
         raise ValueError("frames is empty: pass at least one matrix")
@@ -404,6 +410,9 @@ def plot_iterations_vs_kappa(
     colour; guides: {label: values} drawn as dotted grey lines (e.g. the κ-laws); title.
     """
     xs = _floats(kappas, "kappas")
+    if not np.isfinite(xs).all() or (xs < 1).any():
+        raise ValueError(f"kappas must be condition numbers, finite and >= 1 (they are drawn on a log axis), got "
+                         f"{[float(f'{k:.3g}') for k in xs[~np.isfinite(xs) | (xs < 1)]][:5]}")
 
     def column(values, name):
         values = list(values)

@@ -26,9 +26,17 @@ def sort_svd(U: torch.Tensor, s: torch.Tensor, V: torch.Tensor):
 
     Introduced in notebook 03, section "The source's recipe".
 
-    Parameters: U (m×k), s (k), V (n×k). Returns (U, s, V) sorted.
+    Parameters: U (m×k), s (k), V (n×k), finite (NaN or inf has no place in an order: ValueError).
+    Returns (U, s, V) sorted.
     """
     U, s, V = _validate.tensor(U, "U", ndim=2), _validate.tensor(s, "s", ndim=1), _validate.tensor(V, "V", ndim=2)
+    for t, name in ((s, "s"), (U, "U"), (V, "V")):
+        _validate.finite(t, name)
+    return _sort_unchecked(U, s, V)
+
+
+def _sort_unchecked(U: torch.Tensor, s: torch.Tensor, V: torch.Tensor):
+    """sort_svd without the finiteness check: the methods sort what a diverged run left (and say it diverged)."""
     if U.shape[1] != s.shape[0] or V.shape[1] != s.shape[0]:
         raise ValueError(f"U, s, V must be m×k, k and n×k (V, not Vᵀ), got {tuple(U.shape)}, {tuple(s.shape)} "
                          f"and {tuple(V.shape)}")
@@ -113,15 +121,14 @@ def compare_svd(
     ‖M·vᵢ‖/σ₁, ‖Mᵀ·uᵢ‖/σ₁ over near-zero values), "flipped" (indices whose sign was flipped),
     "groups" (lists of indices of repeated values), "worst": the largest of the four errors.
 
-    Parameters: U (m×k), S (k), V (n×k) with k = min(m, n); M (m×n); rtol: relative gap below
-    which two singular values count as equal.
+    Parameters: U (m×k), S (k), V (n×k) with k = min(m, n), finite (NaN or inf: ValueError, there is
+    nothing to compare); M (m×n); rtol: relative gap below which two singular values count as equal.
     """
     U, S, V, M = _factors(U, S, V, M)
     rtol = _validate.positive(rtol, "rtol")
-    if not _all_finite(U, S, V):  # a broken SVD never passes: every error is NaN
-        nan = math.nan
-        return {"singular_values": nan, "vectors": nan, "subspaces": nan, "null": nan, "flipped": [], "groups": [],
-                "worst": nan}
+    if not _all_finite(U, S, V):  # a broken SVD is refused: a dict of NaNs would look like an answer
+        raise ValueError("U, S or V contains NaN or inf (a diverged run?): there is no SVD to compare; check the "
+                         "run's converged/diverged flags and message first")
     U, S, V = sort_svd(U, S, V)
     Ur, Sr, Vrh = torch.linalg.svd(M, full_matrices=False)
     Vr = Vrh.mT
@@ -175,10 +182,10 @@ def low_rank(U: torch.Tensor, S: torch.Tensor, V: torch.Tensor, rank: int) -> to
     rank: 0 <= rank <= k.
     """
     U, S, V = _validate.tensor(U, "U", ndim=2), _validate.tensor(S, "S", ndim=1), _validate.tensor(V, "V", ndim=2)
-    U, S, V = sort_svd(U, S, V)  # the best rank-r part keeps the r LARGEST singular values
-    _validate.same_dtype(U=U, S=S, V=V)
     for t, name in ((U, "U"), (S, "S"), (V, "V")):
         _validate.finite(t, name)
+    U, S, V = sort_svd(U, S, V)  # the best rank-r part keeps the r LARGEST singular values (ascending S: sorted)
+    _validate.same_dtype(U=U, S=S, V=V)
     if bool((S < 0).any()):
         raise ValueError(f"S must hold singular values >= 0, got a smallest one of {S.min().item():.3g}; flip the "
                          f"sign of that column of U instead")

@@ -18,7 +18,8 @@ import torch
 from . import _validate
 from .gd import SVDResult, _message, _status
 from .matrices import qf
-from .svd_measures import _matrix, sort_svd
+from .svd_measures import _matrix
+from .svd_measures import _sort_unchecked as sort_svd  # a diverged run's NaN factors too
 
 __all__ = ["svd_factorize", "svd_ascent"]
 

@@ -260,9 +260,15 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
     R("matrix_with_condition", lambda **kw: gh.matrix_with_condition(**kw), {"n": 4, "kappa": 10.0},
       {"n": {**numbers("count", 4), "zero": (0, ValueError)},
        "kappa": {**numbers("positive", 10.0), "below 1": (0.5, ValueError),
-                 "cond of a matrix (0-d tensor)": (torch.linalg.cond(A), "ok")},
+                 "cond of a matrix (0-d tensor)": (torch.linalg.cond(A), "ok"),
+                 "1e20 (above 0.1/eps of float64: cannot be built)": (1e20, ValueError),
+                 "4e14 (just below the float64 limit)": (4e14, "ok")},
        "largest": numbers("positive", 1.0), "seed": numbers("count", 0),
        "dtype": {"bfloat16": (torch.bfloat16, TypeError), "int": (torch.int64, TypeError)}})
+    R("matrix_with_condition", lambda **kw: gh.matrix_with_condition(**kw), {"n": 4, "kappa": 1e6, "dtype": torch.float64},
+      {"dtype": {"float32 at κ = 1e6 (above 0.1/eps of float32)": (torch.float32, ValueError)}})
+    R("matrix_with_singular_values", lambda **kw: gh.matrix_with_singular_values(**kw), {"singular_values": [2.0, 1.0]},
+      {"singular_values": {"2-D tensor": (torch.ones(2, 1, dtype=torch.float64), ValueError)}})
 
     # inverse
     Xi = torch.linalg.inv(A)
@@ -317,7 +323,8 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
     R("plot_losses", lambda histories: gh.plot_losses(histories), {"histories": [1.0, 0.5]},
       {"histories": {"empty": ([], ValueError), "string": ("loss", TypeError), "number": (3.0, TypeError),
                      "NumPy": (np.array([1.0, 0.5]), "ok"), "0-d tensors": ([torch.tensor(1.0)], "ok"),
-                     "strings": (["a", "b"], TypeError)}})
+                     "strings": (["a", "b"], TypeError), "2-D tensor (one curve is meant)": (torch.ones(3, 3), ValueError),
+                     "2-D NumPy": (np.ones((2, 3)), ValueError)}})
     R("plot_matrix", lambda M: gh.plot_matrix(M), {"M": A},
       {"M": {"1-D": (torch.ones(3), ValueError), "batched 3-D": (torch.ones(2, 2, 2), ValueError),
              "empty": (torch.zeros(0, 0), ValueError), "string": ("M", TypeError), "NumPy": (A.numpy(), "ok"),
@@ -325,16 +332,24 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
              "requires_grad": (A.clone().requires_grad_(), "ok")}})
     R("plot_function_and_derivative", lambda **kw: gh.plot_function_and_derivative(**kw),
       {"x": torch.arange(3.0), "f": torch.arange(3.0), "df": torch.ones(3)},
-      {"df": {"wrong length": (torch.ones(2), ValueError), "string": ("df", TypeError), "empty": (torch.ones(0), ValueError)}})
+      {"df": {"wrong length": (torch.ones(2), ValueError), "string": ("df", TypeError), "empty": (torch.ones(0), ValueError),
+              "2-D (3×1)": (torch.ones(3, 1), ValueError)}})
     R("plot_convergence", lambda runs, **kw: gh.plot_convergence(runs, **kw), {"runs": {"a": [1.0, 0.1]}},
-      {"runs": {"empty": ({}, ValueError), "list": ([1.0], ValueError)}, "max_points": numbers("count", 10),
+      {"runs": {"empty": ({}, ValueError), "list": ([1.0], ValueError), "2-D run": ({"a": torch.ones(2, 2)}, ValueError)},
+       "max_points": numbers("count", 10),
        "tol": numbers("positive", 0.1)})
     R("plot_matrix_frames", lambda frames, labels: gh.plot_matrix_frames(frames, labels), {"frames": [A, A], "labels": ["0", "1"]},
       {"frames": {"empty": ([], ValueError), "1-D frame": ([torch.ones(3)], ValueError),
                   "string frame": (["M"], TypeError)}, "labels": {"too few": (["0"], ValueError)}})
+    R("plot_matrix_frames", lambda zrange: gh.plot_matrix_frames([A], ["0"], zrange=zrange), {"zrange": (-1.0, 1.0)},
+      {"zrange": {"reversed (1, -1)": ((1.0, -1.0), ValueError), "empty (0, 0)": ((0.0, 0.0), ValueError),
+                  "NaN": ((math.nan, 1.0), ValueError), "one number": (1.0, TypeError), "string": ("-1..1", TypeError)}})
     R("plot_iterations_vs_kappa", lambda kappas, measured: gh.plot_iterations_vs_kappa(kappas, measured),
       {"kappas": [1.0, 10.0], "measured": {"gd": [1, None]}},
-      {"kappas": {"string": ("10", TypeError), "empty": ([], ValueError)},
+      {"kappas": {"string": ("10", TypeError), "empty": ([], ValueError),
+                  "κ = 0 (a log axis)": ([0.0, 10.0], ValueError), "κ < 0": ([-1.0, 10.0], ValueError),
+                  "κ = 0.5 (below 1: no condition number)": ([0.5, 10.0], ValueError),
+                  "NaN": ([math.nan, 10.0], ValueError), "2-D": (torch.ones(2, 2), ValueError)},
        "measured": {"wrong length": ({"gd": [1]}, ValueError)}})
     R("plot_heatmaps", lambda matrices, **kw: gh.plot_heatmaps(matrices, **kw), {"matrices": {"A": A}},
       {"matrices": {"empty": ({}, ValueError), "1-D": ({"v": torch.ones(3)}, ValueError), "string": ({"s": "M"}, TypeError)},
@@ -356,7 +371,10 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
       {"weight_decay": {**numbers("real", 1e-5), "negative": (-1, ValueError)}}, check=lambda r: not r.converged)
     R("sort_svd", lambda U, s, V: gh.sort_svd(U, s, V), {"U": U, "s": S, "V": V},
       {"s": {"2-D": (torch.ones(3, 3, dtype=torch.float64), ValueError), "list": (S.tolist(), TypeError),
-             "wrong length": (S[:2], ValueError)}})
+             "wrong length": (S[:2], ValueError),
+             "NaN": (torch.tensor([1.0, math.nan, 0.5], dtype=torch.float64), ValueError),
+             "inf": (torch.tensor([math.inf, 1.0, 0.5], dtype=torch.float64), ValueError)},
+       "U": {"NaN": (torch.full_like(U, math.nan), ValueError)}})
     for name, f in (("svd_factorize", gh.svd_factorize), ("svd_ascent", gh.svd_ascent)):
         R(name, lambda f=f, **kw: f(**kw), {"M": A, "max_iter": 30},
           {"M": {**bad_matrices(square=False), "zero": (zero, ValueError), "singular": (singular, "reported")},
@@ -365,13 +383,15 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
     nanU = U.clone()
     nanU[0, 0] = math.nan
     broken = {"NaN in U": ((nanU, S, V), "reported"), "all-NaN V": ((U, S, torch.full_like(V, math.nan)), "reported")}
-    for name, f in (("svd_errors", gh.svd_errors), ("compare_svd", gh.compare_svd)):
+    # svd_errors reports NaN errors for NaN factors (documented: "never a silent pass"); compare_svd refuses them
+    for name, f, nan_outcome in (("svd_errors", gh.svd_errors, "reported"), ("compare_svd", gh.compare_svd, ValueError)):
         R(name, lambda M, f=f, **kw: f(*kw["U/S/V"], M), {"U/S/V": (U, S, V), "M": A},
           {"M": {**bad_matrices(square=False), "zero": (zero, ValueError)},
-           "U/S/V": {**broken, "V transposed wrong": ((U, S, V[:2]), ValueError), "NumPy U": ((U.numpy(), S, V), TypeError),
-                     "float32 S": ((U, S.float(), V), TypeError)}},
+           "U/S/V": {**{c: (v[0], nan_outcome) for c, v in broken.items()}, "V transposed wrong": ((U, S, V[:2]), ValueError),
+                     "NumPy U": ((U.numpy(), S, V), TypeError), "float32 S": ((U, S.float(), V), TypeError)}},
           overrides={("U/S/V", c): ("reported", lambda r: all(math.isnan(v) for k, v in r.items()
-                                                               if k not in ("flipped", "groups"))) for c in broken})
+                                                               if k not in ("flipped", "groups")))
+                     for c in broken} if nan_outcome == "reported" else None)
     R("low_rank", lambda U, S, V, rank: gh.low_rank(U, S, V, rank), {"U": U, "S": S, "V": V, "rank": 2},
       {"rank": {**numbers("count", 2), "too large": (4, ValueError)},
        "S": {"NaN": (torch.tensor([math.nan, 1.0, 0.5], dtype=torch.float64), ValueError),

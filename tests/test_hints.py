@@ -1,17 +1,14 @@
-"""Hints that work: every hint a check prints, followed literally, makes that check pass.
+"""Hints at other inputs: each mistake a check recognises is named by its own hint at 21 inputs.
 
-The hints are read from the source of gdla_helpers.checks and checks_01 (every `_report(name,
-False, detail, hint)`; a helper's hints, e.g. `_matrix_answer`'s, count once for each check that
-calls it), so a new hint without a case below fails `test_every_hint_has_a_case`. A case is a
-function of a parameter index p: p = 0 is the exercise as the notebook sets it (its default
-parameters), p = 1..20 are other allowed values (seeds, sizes, matrices). It returns
-(wrong, fixed): `wrong()` calls the check with a wrong answer that makes it print THAT hint, and
-`fixed()` calls it again with the hint applied literally to that answer. Both are asserted: the
-wrong one fails and prints the hint, the fixed one passes (truthiness: a check's result is truthy
-exactly when it passes).
-
-A hint that does not work today for notebook 02 or 03 is a strict xfail naming the issue that
-fixes it (XFAIL below); when the fix lands, the xfail turns into a failure and the mark goes.
+tests/test_exercises.py judges learner answers at the notebooks' own inputs (recorded from a run). Here
+the same mistakes are made at the exercise's inputs *and* at 20 other allowed values (p = 0: the notebook's
+exercise, p = 1..20: other seeds, sizes, matrices, points), without a kernel: for every case, the wrong
+answer must fail with a line that names its mistake, and the right answer must pass. A mistake that gives
+the right value at some input (it cannot be told apart there) is skipped at that input only, and the
+notebook's own inputs (p = 0) must tell every mistake apart. Every hint the checks can print (read from
+their source: each ``_report(name, False, detail, hint)`` and ``_Mistake(value, detail, hint)``) must be
+printed by at least one case here or one row of tests/test_exercises.py's table (test_every_hint_is_reached
+there).
 """
 
 from __future__ import annotations
@@ -29,10 +26,10 @@ import pytest
 import torch
 
 import gdla_helpers as gh
-from gdla_helpers import checks, checks_01
+from gdla_helpers import checks, checks_01, checks_02
 
 PARAMS = range(21)  # p = 0: the notebook's exercise at its defaults; 1..20: other allowed values
-MODULES = (checks, checks_01)
+MODULES = (checks, checks_01, checks_02)
 
 
 # --- the hints, from the source ----------------------------------------------------------------------
@@ -45,62 +42,31 @@ def _text(node: ast.AST) -> str:
         return "".join(_text(v) if isinstance(v, ast.Constant) else "{}" for v in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _text(node.left) + _text(node.right)
-    raise TypeError(f"a hint must be a string literal, got {ast.unparse(node)}")
+    return "{}"  # a hint passed in as a parameter: read where it is written
 
 
-def _reports(fn: ast.FunctionDef) -> list[ast.AST]:
-    """The hint expressions of fn's failing `_report(name, False, detail, hint)` calls."""
-    hints = []
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_report":
-            args = node.args
-            ok = args[1] if len(args) > 1 else next(k.value for k in node.keywords if k.arg == "ok")
-            hint = args[3] if len(args) > 3 else next((k.value for k in node.keywords if k.arg == "hint"), None)
-            if isinstance(ok, ast.Constant) and ok.value is False and hint is not None:
-                hints.append(hint)
-    return hints
-
-
-def _failing_hints(fn: ast.FunctionDef) -> list[str]:
-    return [_text(hint) for hint in _reports(fn)]
-
-
-def _helper_hints(helper: ast.FunctionDef, call: ast.Call) -> list[str]:
-    """A helper's hints as one call site gives them: a hint that is a parameter of the helper is the
-    literal this call passes for it (or the parameter's default)."""
-    params = [a.arg for a in helper.args.args]
-    defaults = dict(zip(params[len(params) - len(helper.args.defaults):], helper.args.defaults, strict=True))
-    hints = []
-    for hint in _reports(helper):
-        if isinstance(hint, ast.Name) and hint.id in params:
-            i = params.index(hint.id)
-            hint = call.args[i] if len(call.args) > i else next(
-                (k.value for k in call.keywords if k.arg == hint.id), defaults.get(hint.id))
-        hints.append(_text(hint))
-    return hints
-
-
-def collect_hints() -> dict[tuple[str, str], str]:
-    """{(check, hint text with {} placeholders): module} for every public check."""
-    found = {}
+def collect_hints() -> set[str]:
+    """Every hint text (formatted values as {}) of a failing verdict in the checks' source."""
+    found = set()
     for module in MODULES:
-        tree = ast.parse(Path(module.__file__).read_text())
-        functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
-        for name in module.__all__:
-            fn = functions[name]
-            hints = _failing_hints(fn)
-            for call in ast.walk(fn):
-                if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                        and call.func.id.startswith("_") and call.func.id in functions):
-                    hints += _helper_hints(functions[call.func.id], call)
-            for hint in hints:
-                found[(name, hint)] = module.__name__
-    return found
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None)
+            args = node.args
+            if name == "_report" and len(args) > 3 and isinstance(args[1], ast.Constant) and args[1].value is False:
+                found.add(_text(args[3]))
+            elif name == "_Mistake" and len(args) == 3:
+                found.add(_text(args[2]))
+            for keyword in node.keywords:
+                if keyword.arg in ("hint", "nan_hint", "shape_hint", "not_finite_hint") and name != "_report":
+                    found.add(_text(keyword.value))
+    return {h for h in found if h.strip("{}")}
 
 
-def _regex(hint: str) -> re.Pattern:
+def hint_pattern(hint: str) -> re.Pattern:
     parts = re.split(r"(?<!\{)\{\}(?!\})", hint)
-    return re.compile(".+?".join(re.escape(p.replace("{{", "{").replace("}}", "}")) for p in parts))
+    return re.compile(".+?".join(re.escape(" ".join(p.replace("{{", "{").replace("}}", "}").split())) for p in parts))
 
 
 def _run(call) -> tuple[object, str]:
@@ -114,6 +80,7 @@ def _run(call) -> tuple[object, str]:
 
 def _rng(p: int) -> random.Random:
     return random.Random(1000 + p)
+
 
 
 def _gen(p: int) -> torch.Generator:
@@ -204,9 +171,9 @@ def _jacobian_inputs(p):
 
 
 def _quadratic(p):
-    """(f, a): f(x) = a·x² + b·x + c (01's t: 3x² − 2x + 5), f″ = 2a from 0.1 to 100."""
+    """(f, a): f(x) = a·x² + b·x + c (01's t: 3x² − 5x + 2), f″ = 2a from 0.1 to 100."""
     if p == 0:
-        a, b, c = 3.0, -2.0, 5.0
+        a, b, c = 3.0, -5.0, 2.0
     else:
         r = _rng(p)
         a, b, c = round(10 ** r.uniform(-1.3, 1.7), 3), r.randint(-5, 5), r.randint(-5, 5)
@@ -229,9 +196,9 @@ def _M02(p):
 
 @cache
 def _solved02(p):
-    """(M, tol, X): notebook 02's M and tol for p, and an X from gh.inverse_gd run to that tol."""
+    """(M, tol, X): notebook 02's M and tol for p, and a right X."""
     M, tol = _M02(p), _tol02(p)
-    return M, tol, gh.inverse_gd(M, tol=tol, max_iter=50_000)[0]
+    return M, tol, torch.linalg.inv(M)  # a right X (gh.inverse_gd's own tests are in test_inverse.py)
 
 
 def _tol02(p):
@@ -325,35 +292,42 @@ def _diverged(M, lr_factor):
     return X
 
 
-# --- one case per (check, hint) -------------------------------------------------------------------------
-# Each key is (check, the start of the hint's text); each value: p -> (wrong call, fixed call).
 
-def _c_shape_words(p):
-    s, t = _matmul_shapes(p)
-    right = _matmul_rule(s, t)
-    wrong = " x ".join(map(str, right))  # the sizes, written as text
-    return (lambda: gh.check_shape(wrong, torch.matmul(torch.ones(s), torch.ones(t)).shape),
-            lambda: gh.check_shape(tuple(int(d) for d in wrong.split(" x ")),
-                                   torch.matmul(torch.ones(s), torch.ones(t)).shape))
+# --- the cases: p -> (wrong answer's call, right answer's call), with a fragment of the wrong line --------
 
-
-def _c_shape_rule(p):
-    s, t = _matmul_shapes(p)
-    expected = torch.matmul(torch.ones(s), torch.ones(t)).shape
-    right = _matmul_rule(s, t)
-    if p == 0:
-        wrong = (4, 1, 2, 7)  # S's batch dimensions, not broadcast with T's
-    elif len(t) == 1:
-        wrong = (s[0], 1)  # kept the vector's dimension
-    else:
-        wrong = right[:-1] + (s[-1],) + right[-1:]  # kept the inner size b
-    return lambda: gh.check_shape(wrong, expected), lambda: gh.check_shape(_matmul_rule(s, t), expected)
+def _far(a: float, b: float) -> bool:
+    """True when a and b are told apart to 3 significant digits."""
+    return abs(a - b) > 2 * max(checks._hand_tolerance(a), checks._hand_tolerance(b), 1e-12)
 
 
 def _c_dot(wrong_of):
     def case(p):
         a, b = _dot_inputs(p)
-        return lambda: gh.check_dot_product(wrong_of(a, b), a, b), lambda: gh.check_dot_product((a * b).sum(), a, b)
+        wrong = wrong_of(a, b)
+        if isinstance(wrong, float) and not _far(wrong, float((a * b).sum())):
+            return None
+        return lambda: gh.check_dot_product(wrong, a, b), lambda: gh.check_dot_product((a * b).sum(), a, b)
+    return case
+
+
+def _c_shape(kind):
+    def case(p):
+        s, t = _matmul_shapes(p)
+        expected = torch.matmul(torch.ones(s), torch.ones(t)).shape
+        right = _matmul_rule(s, t)
+        if kind == "text":
+            wrong = " x ".join(map(str, right))
+        elif kind == "inner":
+            wrong = tuple(right[:-1]) + (s[-1],) + tuple(right[-1:])
+        elif kind == "swapped":
+            if len(right) < 2 or right[-1] == right[-2]:
+                return None
+            wrong = tuple(right[:-2]) + (right[-1], right[-2])
+        else:  # batch dimensions dropped
+            if len(right) <= 2:
+                return None
+            wrong = tuple(right[-2:])
+        return lambda: gh.check_shape(wrong, expected), lambda: gh.check_shape(right, expected)
     return case
 
 
@@ -363,15 +337,20 @@ def _c_derivative(kind):
 
         def q(t):
             return torch.sin(k * t**2)
-        outer, inner = math.cos(k * x**2), 2 * k * x  # sin′ at the inner value, (k·x²)′
-        if kind == "formula":  # the formula, not its value
-            formula = lambda t: math.cos(k * t**2) * 2 * k * t  # noqa: E731
-            return lambda: gh.check_derivative(formula, q, x), lambda: gh.check_derivative(formula(x), q, x)
-        if kind == "value":  # q(x) itself
-            return (lambda: gh.check_derivative(math.sin(k * x**2), q, x),
-                    lambda: gh.check_derivative(outer * inner, q, x))
-        return (lambda: gh.check_derivative(outer, q, x),  # the outer layer only
-                lambda: gh.check_derivative(outer * inner, q, x))
+        layers = (torch.sin, lambda t: k * t**2)
+        outer, inner = math.cos(k * x**2), 2 * k * x
+        right = outer * inner
+        wrong = {"inner": outer, "at x": math.cos(x) * inner, "value": math.sin(k * x**2), "sign": -right,
+                 "two": right / 2, "digits": float(f"{right:.2g}"), "formula": None}[kind]
+        if kind == "formula":
+            return (lambda: gh.check_derivative(lambda t: math.cos(k * t**2) * 2 * k * t, q, x, layers=layers),
+                    lambda: gh.check_derivative(right, q, x, layers=layers))
+        others = [outer, math.cos(x) * inner, math.sin(k * x**2), -right, right / 2, math.cos(x), inner]
+        if not _far(wrong, right) or (kind == "digits" and not abs(wrong - right) <= 10 * checks._hand_tolerance(right)):
+            return None
+        if kind != "digits" and sum(not _far(wrong, o) for o in others) > 1:
+            return None  # this mistake coincides with another one at this input
+        return lambda: gh.check_derivative(wrong, q, x, layers=layers), lambda: gh.check_derivative(right, q, x, layers=layers)
     return case
 
 
@@ -382,21 +361,19 @@ def _c_fresh(kind):
         def loss_fn(v):
             return (c * v**2).sum()
         w0 = torch.tensor(values)
-        if kind == "accumulated":
-            w, _ = _grad_loop(values, c, steps)
-            fixed_none, _ = _grad_loop(values, c, steps, reset="none")  # the hint's line, before backward()
-            fixed_zero, _ = _grad_loop(values, c, steps, reset="zero")  # its alternative, once w.grad exists
-            return (lambda: gh.check_fresh_gradient(w.grad, loss_fn, w0),
-                    lambda: gh.check_fresh_gradient(fixed_none.grad, loss_fn, w0)
-                    and gh.check_fresh_gradient(fixed_zero.grad, loss_fn, w0))
-        if kind == "not w.grad":
-            w, loss = _grad_loop(values, c, steps, reset="none")
-            return (lambda: gh.check_fresh_gradient(loss, loss_fn, w0),
-                    lambda: gh.check_fresh_gradient(w.grad, loss_fn, w0))
-        moved, _ = _grad_loop(values, c, steps, reset="none", move=True)  # a w that changed on the way
-        fresh, _ = _grad_loop(values, c, steps, reset="none")
-        return (lambda: gh.check_fresh_gradient(moved.grad, loss_fn, w0),
-                lambda: gh.check_fresh_gradient(fresh.grad, loss_fn, w0))
+        fresh = []
+        piled = []
+        for reset, out in ((True, fresh), (False, piled)):
+            w = w0.clone().requires_grad_()
+            for _ in range(steps):
+                if reset:
+                    w.grad = None
+                loss_fn(w).backward()
+                out.append(w.grad.clone())
+        wrong = {"piled": piled, "zero": [0 * g for g in fresh], "none": [fresh[0], None] + fresh[2:],
+                 "count": fresh[:-1], "single": fresh[-1]}[kind]
+        return (lambda: gh.check_fresh_gradient(wrong, loss_fn, w0, steps=steps),
+                lambda: gh.check_fresh_gradient(fresh, loss_fn, w0, steps=steps))
     return case
 
 
@@ -404,80 +381,78 @@ def _c_jacobian(kind):
     def case(p):
         v0, J = _jacobian_inputs(p)
         right = torch.tensor(J)
-        if kind == "text":
-            wrong = str(J)
-            return (lambda: gh.check_jacobian(wrong, _G, v0),
-                    lambda: gh.check_jacobian(torch.tensor(ast.literal_eval(wrong)), _G, v0))
-        if kind == "transpose":
-            return lambda: gh.check_jacobian(right.T, _G, v0), lambda: gh.check_jacobian(right.T.T, _G, v0)
-        if kind == "shape":
-            return (lambda: gh.check_jacobian(right.flatten(), _G, v0),
-                    lambda: gh.check_jacobian(right.flatten().reshape(2, 2), _G, v0))
-        off = right.clone()
-        off[1, 1] = math.sin(float(v0[1])) + 2.0  # one entry not differentiated right
-        return lambda: gh.check_jacobian(off, _G, v0), lambda: gh.check_jacobian(right, _G, v0)
+        wrong = {"transpose": right.T, "flat": right.flatten(), "sum": right.sum(0)}[kind]
+        if kind == "transpose" and torch.allclose(right, right.T):
+            return None
+        return lambda: gh.check_jacobian(wrong, _G, v0), lambda: gh.check_jacobian(right, _G, v0)
     return case
 
 
-def _c_step(wrong_of):
+def _c_step(kind):
     def case(p):
         f, a = _quadratic(p)
-        c = 2 * a  # f″, by differentiating twice
-        return lambda: gh.check_step_limit(wrong_of(c), f), lambda: gh.check_step_limit(2 / c, f)
+        c = 2 * a
+        right = 2 / c
+        minimiser = -f(torch.tensor(0.0, dtype=torch.float64, requires_grad=True))  # placeholder, replaced below
+        point = torch.tensor(0.0, dtype=torch.float64, requires_grad=True)
+        (slope,) = torch.autograd.grad(f(point), point)
+        minimiser = -float(slope) / c
+        wrong = {"best": 1 / c, "curvature": c, "half": c / 2, "coefficient": 4 / c, "minimiser": minimiser,
+                 "negative": -right}[kind]
+        others = [1 / c, c, c / 2, 4 / c, minimiser, -right, right]
+        if sum(not _far(wrong, o) for o in others) > 1:
+            return None  # coincides with the answer or another mistake at this input
+        return lambda: gh.check_step_limit(wrong, f), lambda: gh.check_step_limit(right, f)
     return case
 
 
-def _c_step_interval(p):
-    f, a = _quadratic(p)
-    interval = (0.0, 2 / (2 * a))  # the range of stable steps, not the single number asked for
-    return lambda: gh.check_step_limit(interval, f), lambda: gh.check_step_limit(interval[1], f)
+def _point02(p, M):
+    n = M.shape[0]
+    return torch.rand(n, n, generator=_gen(p), dtype=torch.float64)
 
 
-def _c_inverse_gradient(kind):
+def _c_gradient(kind):
     def case(p):
         M = _M02(p)
         n = M.shape[0]
-        X = torch.rand(n, n, generator=_gen(p), dtype=torch.float64)
+        X = _point02(p, M)
         I = torch.eye(n, dtype=torch.float64)  # noqa: E741
-        right = 2 / n**2 * M.T @ (M @ X - I)
-        wrong = {"size": M.T @ (M @ X - I), "side": 2 / n**2 * (X @ M - I) @ M.T,
-                 "transpose": 2 / n**2 * M @ (M @ X - I), "shape": right.flatten(),
-                 "nan": torch.full((n, n), math.nan, dtype=torch.float64)}[kind]
-        fixed = {"size": 2 / n**2 * wrong, "side": right, "transpose": right,
-                 "shape": wrong.reshape(n, n), "nan": right}[kind]  # nan: built from the X and M given
+        raw = M.T @ (M @ X - I)
+        right = 2 / n**2 * raw
+        wrong = {"other": 2 / n**2 * (X @ M - I) @ M.T, "side": 2 / n**2 * (M @ X - I) @ M.T,
+                 "transpose": 2 / n**2 * M @ (M @ X - I), "two": raw / n**2, "mean": 2 * raw, "both": raw,
+                 "n": 2 / n * raw, "identity": 2 / n**2 * M.T @ M @ X, "sign": -right,
+                 "nan": torch.full((n, n), math.nan, dtype=torch.float64), "shape": right.flatten()}[kind]
+        if kind == "n" and n == 2:
+            return None  # 2/n = 1: the same as leaving out both the 2 and the mean
         return (lambda: gh.check_inverse_gradient(wrong, X, M, side="right"),
-                lambda: gh.check_inverse_gradient(fixed, X, M, side="right"))
+                lambda: gh.check_inverse_gradient(right, X, M, side="right"))
     return case
 
 
-def _c_lr(kind):
+def _c_scaling(kind):
     def case(p):
-        A = _A02(p)
-        n = A.shape[0]
-        s = torch.linalg.svdvals(A)
-        L, mu = 2 * float(s[0]) ** 2 / n**2, 2 * float(s[-1]) ** 2 / n**2
-        wrong = {"1/L": 1 / L, "2/(L+mu)": 2 / (L + mu), "other": 1 / float(s[0]) ** 2, "text": "0.5"}[kind]
-        return lambda: gh.check_largest_stable_lr(wrong, A), lambda: gh.check_largest_stable_lr(2 / L, A)
+        M = _M02(p)
+        scale = 3.0 if p == 0 else _rng(p).choice([2.0, 3.0, 0.5, -1.5, 4.0, 10.0])
+        right = 1 / scale**2
+        wrong = {"linear": 1 / abs(scale), "upside": abs(scale), "unchanged": 1.0, "cube": 1 / abs(scale) ** 3}[kind]
+        if not _far(wrong, right):
+            return None
+        return lambda: gh.check_step_scaling(wrong, M, scale), lambda: gh.check_step_scaling(right, M, scale)
     return case
 
 
-def _c_prediction(kind):
+def _c_faster(kind):
     def case(p):
-        B, lr, beta = _B02(p)
-        right = gh.predict_iterations(B, lr, beta, tol=1e-6)
-        if kind == "guide":
-            return (lambda: gh.check_iteration_prediction(2 * right, B, lr, beta, tol=1e-6),
-                    lambda: gh.check_iteration_prediction(gh.predict_iterations(B, lr, beta, tol=1e-6), B, lr, beta,
-                                                          tol=1e-6))
-        if kind == "lr":  # the learner raised lr above the largest stable step; the hint: pick one below
-            L, _ = gh.inverse_curvature(B)
-            too_big = 1.2 * gh.largest_stable_lr(L, beta)
-            return (lambda: gh.check_iteration_prediction(right, B, too_big, beta, tol=1e-6),
-                    lambda: gh.check_iteration_prediction(right, B, lr, beta, tol=1e-6))
-        # "give one number: the count that gh.predict_iterations(M, lr, momentum, tol=tol) predicts"
-        return (lambda: gh.check_iteration_prediction(str(right), B, lr, beta, tol=1e-6),
-                lambda: gh.check_iteration_prediction(gh.predict_iterations(B, lr, beta, tol=1e-6), B, lr, beta,
-                                                      tol=1e-6))
+        r = _rng(p)
+        counts = {"Polyak": r.randint(50, 500), "tuned": r.randint(50, 500)}
+        if counts["Polyak"] == counts["tuned"]:
+            return None
+        best = min(counts, key=counts.get)
+        other = max(counts, key=counts.get)
+        wrong = {"other": other, "unknown": "nesterov", "number": counts[best]}[kind]
+        return (lambda: gh.check_faster_momentum(wrong, counts),
+                lambda: gh.check_faster_momentum(f"  {best.upper()} ", counts))
     return case
 
 
@@ -485,51 +460,31 @@ def _c_inverse(kind):
     def case(p):
         M, tol, X_solved = _solved02(p)
         n = M.shape[0]
-        if kind == "more":
-            X, _ = gh.inverse_gd(M, tol=tol, max_iter=0)  # stopped before the first step
-            X_more = X_solved  # more iterations: gh.inverse_gd(M, tol=tol, max_iter=50_000)
-            return lambda: gh.check_inverse(X, M, tol=10 * tol), lambda: gh.check_inverse(X_more, M, tol=10 * tol)
-        if kind == "shape":
-            X = X_solved
-            return (lambda: gh.check_inverse(X.flatten(), M, tol=10 * tol),
-                    lambda: gh.check_inverse(X.flatten().reshape(n, n), M, tol=10 * tol))
-        X_bad = _diverged(M, 3.0)  # a plain loop at 3 × the largest stable step: NaN
-        X_good = X_solved  # gh.inverse_gd(M, tol=tol): its tuned lr is below the largest stable step
-        return lambda: gh.check_inverse(X_bad, M, tol=10 * tol), lambda: gh.check_inverse(X_good, M, tol=10 * tol)
+        I = torch.eye(n, dtype=torch.float64)  # noqa: E741
+        wrong = {"M": M, "transpose": M.T, "identity": I, "nan": _diverged(M, 3.0), "shape": X_solved.flatten(),
+                 "far": torch.zeros(n, n, dtype=torch.float64)}[kind]
+        if kind == "transpose" and torch.allclose(M, M.T):
+            return None
+        return lambda: gh.check_inverse(wrong, M, tol=10 * tol), lambda: gh.check_inverse(X_solved, M, tol=10 * tol)
     return case
 
 
 @cache
 def _pinv_solved02(p):
-    """(W, X): 02's pseudo-inverse exercise for p, and X from gh.pinv_gd(W, X0=0, max_iter=50_000).
-    Three hints follow literally to this same run; it is deterministic, so it is computed once."""
     W = _W02(p)
-    m, k = W.shape
-    return W, gh.pinv_gd(W, X0=torch.zeros(k, m, dtype=torch.float64), max_iter=50_000)[0]
+    return W, torch.linalg.pinv(W)
 
 
 def _c_pinv(kind):
     def case(p):
-        W, X_solved = _pinv_solved02(p)
+        W, right = _pinv_solved02(p)
         m, k = W.shape
-        zero = torch.zeros(k, m, dtype=torch.float64)
-        if kind == "zero start":
-            X0 = torch.randn(k, m, generator=_gen(p), dtype=torch.float64)
-            X, _ = gh.pinv_gd(W, X0=X0, max_iter=50_000)
-            X_fixed = X_solved  # gh.pinv_gd(W, X0=zero, max_iter=50_000)
-            return lambda: gh.check_pseudo_inverse(X, W), lambda: gh.check_pseudo_inverse(X_fixed, W)
-        if kind == "to tolerance":
-            X, _ = gh.pinv_gd(W, X0=zero, max_iter=1)
-            X_fixed = X_solved  # gh.pinv_gd(W, X0=zero, max_iter=50_000)
-            return lambda: gh.check_pseudo_inverse(X, W), lambda: gh.check_pseudo_inverse(X_fixed, W)
-        X = X_solved  # gh.pinv_gd(W, X0=zero, max_iter=50_000)
-        if kind == "shape":
-            return (lambda: gh.check_pseudo_inverse(X.flatten(), W),
-                    lambda: gh.check_pseudo_inverse(X.flatten().reshape(k, m), W))
-        L, _ = gh.inverse_curvature(W)
-        nan = torch.full((k, m), math.nan, dtype=torch.float64)  # a diverged run
-        X_good, _ = gh.pinv_gd(W, X0=zero, lr=0.9 * gh.largest_stable_lr(L, 0.5), momentum=0.5, max_iter=50_000)
-        return lambda: gh.check_pseudo_inverse(nan, W), lambda: gh.check_pseudo_inverse(X_good, W)
+        null = torch.linalg.svd(W).U[:, k:]
+        wrong = {"null": right + torch.ones(k, 1, dtype=torch.float64) @ null[:, :1].T, "transpose": W.T,
+                 "nan": torch.full((k, m), math.nan, dtype=torch.float64), "shape": W}[kind]
+        if kind == "null" and null.shape[1] == 0:
+            return None
+        return lambda: gh.check_pseudo_inverse(wrong, W), lambda: gh.check_pseudo_inverse(right, W)
     return case
 
 
@@ -539,12 +494,14 @@ def _c_reconstruction(kind):
         U, S, Vh = torch.linalg.svd(M, full_matrices=False)
         V = Vh.mT
         right = (U * S) @ V.T
-        wrong = {"V not V.T": U @ torch.diag(S) @ V, "no S": U @ V.T, "shape": right.flatten(),
-                 "nan": torch.full_like(right, math.nan)}[kind]
-        fixed = {"V not V.T": U @ torch.diag(S) @ V.T, "no S": (U * S) @ V.T, "shape": wrong.reshape(right.shape),
-                 "nan": (U * S) @ V.T}[kind]  # nan: the factors given, multiplied
-        return (lambda: gh.check_svd_reconstruction(wrong, U, S, V),
-                lambda: gh.check_svd_reconstruction(fixed, U, S, V))
+        if kind == "V" and V.shape[0] != S.shape[0]:
+            return None
+        wrong = {"V": U @ torch.diag(S) @ V if V.shape[0] == S.shape[0] else None, "no S": U @ V.T,
+                 "M": M, "nan": torch.full_like(right, math.nan)}[kind]
+        if kind == "no S" and torch.allclose(S, torch.ones_like(S)):
+            return None
+        return (lambda: gh.check_svd_reconstruction(wrong, U, S, V, M=M),
+                lambda: gh.check_svd_reconstruction(right, U, S, V, M=M))
     return case
 
 
@@ -552,179 +509,253 @@ def _c_rank(kind):
     def case(p):
         A = _A03(p)
         s = torch.linalg.svdvals(A)
-        wrong = {"squared": float((s[2:] ** 2).sum()), "sigma3": float(s[2]),
-                 "kept": float(torch.sqrt((s[:2] ** 2).sum())), "text": "0.5"}[kind]
-        fixed = math.sqrt(wrong) if kind == "squared" else float(torch.sqrt((s[2:] ** 2).sum()))
-        return lambda: gh.check_rank_k_error(wrong, A, 2), lambda: gh.check_rank_k_error(fixed, A, 2)
+        k = 2
+
+        def tail(i):
+            return float(torch.sqrt((s[i:] ** 2).sum()))
+        right = tail(k)
+        wrong = {"squared": right**2, "sigma": float(s[k]), "kept": float(torch.sqrt((s[:k] ** 2).sum())),
+                 "late": tail(k + 1), "early": tail(k - 1), "sum": float(s[k:].sum())}[kind]
+        others = [right**2, float(s[k]), float(torch.sqrt((s[:k] ** 2).sum())), tail(k + 1), tail(k - 1),
+                  float(s[k:].sum()), right, right / tail(0)]
+        if sum(not _far(wrong, o) for o in others) > 1:
+            return None
+        return lambda: gh.check_rank_k_error(wrong, A, k), lambda: gh.check_rank_k_error(right, A, k)
     return case
 
 
 def _c_pair(kind):
     def case(p):
         M = _M7(p)
-        u, v = _power_pair(M, 200)
-        if kind == "tuple":
-            return lambda: gh.check_top_singular_pair(u, M), lambda: gh.check_top_singular_pair((u, v), M)
-        if kind == "swapped":
-            return lambda: gh.check_top_singular_pair((v, u), M), lambda: gh.check_top_singular_pair((u, v), M)
-        if kind == "length":
-            uu, vv = 3 * u, 2 * v
-            return (lambda: gh.check_top_singular_pair((uu, vv), M),
-                    lambda: gh.check_top_singular_pair((uu / torch.linalg.vector_norm(uu),
-                                                        vv / torch.linalg.vector_norm(vv)), M))
-        if kind == "sign":
-            return (lambda: gh.check_top_singular_pair((-u, v), M),
-                    lambda: gh.check_top_singular_pair((M @ v / torch.linalg.vector_norm(M @ v), v), M))
-        start = torch.tensor([(-1.0) ** i for i in range(M.shape[1])], dtype=torch.float64)
-        u1, v1 = _power_pair(M, 1, start)  # one step only
-        u_long, v_long = _power_pair(M, 200, start)  # "longer": the exercise's 200 steps
-        return lambda: gh.check_top_singular_pair((u1, v1), M), lambda: gh.check_top_singular_pair((u_long, v_long), M)
+        U, S, Vh = torch.linalg.svd(M, full_matrices=False)
+        if float(S[0] - S[1]) < 1e-3 * float(S[0]):
+            return None
+        u, v = U[:, 0], Vh[0]
+        wrong = {"single": u, "swapped": (v, u), "length": (3 * u, v), "sign": (-u, v), "second": (U[:, 1], Vh[1]),
+                 "column": (u, Vh[:, 0])}[kind]
+        if kind == "column" and (Vh.shape[0] != Vh.shape[1] or torch.allclose(Vh[:, 0], Vh[0])
+                                 or torch.allclose(Vh[:, 0], -Vh[0])):
+            return None
+        if kind == "swapped" and M.shape[0] == M.shape[1]:
+            return None
+        return lambda: gh.check_top_singular_pair(wrong, M), lambda: gh.check_top_singular_pair((u, v), M)
     return case
 
 
 def _c_topics(kind):
     def case(p):
         data, directions = _topics(p)
-        k = directions.shape[1]
-        centres = [0]  # the hint, word for word: farthest-point centres, then the largest cosine
-        for _ in range(k - 1):
-            centres.append(int((directions @ directions[centres].T).abs().max(dim=1).values.argmin()))
-        rule = (directions @ directions[centres].T).argmax(dim=1)
-        wrong = {"floats": (directions @ directions[centres].T).max(dim=1).values, "length": rule[:-1],
-                 "rule": rule * 0}[kind]
-        return (lambda: gh.check_word_topics(wrong, data.word_topic),
-                lambda: gh.check_word_topics(rule, data.word_topic))
+        truth = data.word_topic
+        k = len(set(truth.tolist()))
+        if k < 2:
+            return None
+        wrong = {"floats": truth.double(), "length": truth[:-1], "one": torch.zeros_like(truth),
+                 "moved": torch.cat([(truth[:1] + 1) % k, truth[1:]])}[kind]
+        if kind == "moved" and int((truth == truth[0]).sum()) == 1:
+            return None
+        return lambda: gh.check_word_topics(wrong, truth), lambda: gh.check_word_topics((truth + 1) % k, truth)
     return case
 
 
+# (check, the mistake's fragment): case
 CASES = {
-    ("check_shape", "a shape lists the size"): _c_shape_words,
-    ("check_shape", "(a, b) @ (b, c) gives (a, c)"): _c_shape_rule,
-    ("check_dot_product", "multiply the vectors entry by entry, then"): _c_dot(lambda a, b: str(float((a * b).sum()))),
-    ("check_dot_product", "a dot product is a single number"): _c_dot(lambda a, b: a * b),
-    ("check_dot_product", "multiply the vectors entry by entry (a * b)"): _c_dot(lambda a, b: (a * b).sum() + 1),
-    ("check_derivative", "evaluate your formula"): _c_derivative("formula"),
-    ("check_derivative", "differentiate first"): _c_derivative("value"),
-    ("check_derivative", "apply the chain rule"): _c_derivative("outer"),
-    ("check_fresh_gradient", "pass w.grad itself"): _c_fresh("not w.grad"),
-    ("check_fresh_gradient", "put w.grad = None"): _c_fresh("accumulated"),
-    ("check_fresh_gradient", "run the fixed loop from a fresh w"): _c_fresh("moved"),
-    ("check_jacobian", "write it as torch.tensor"): _c_jacobian("text"),
-    ("check_jacobian", "row i holds"): _c_jacobian("transpose"),
-    ("check_jacobian", "one row per output"): _c_jacobian("shape"),
-    ("check_jacobian", "entry (i, j)"): _c_jacobian("entry"),
-    ("check_step_limit", "a step size is a single"): _c_step_interval,
-    ("check_step_limit", "find where |1 − η f″| reaches 1"): _c_step(lambda c: 1 / c),
-    ("check_step_limit", "the limit is 2 divided"): _c_step(lambda c: c),
-    ("check_step_limit", "the limit is 2 / f″, not"): _c_step(lambda c: c / 2),
-    ("check_step_limit", "differentiate f twice to get f″, then"): _c_step(lambda c: -2 / c),
-    ("check_step_limit", "differentiate f twice to get the curvature"): _c_step(lambda c: 3 / c),
-    ("check_inverse_gradient", "the mean divides"): _c_inverse_gradient("size"),
-    ("check_inverse_gradient", "X sits on the left"): _c_inverse_gradient("side"),
-    ("check_inverse_gradient", "differentiate Σ"): _c_inverse_gradient("transpose"),
-    ("check_inverse_gradient", "your answer should have the shape"): _c_inverse_gradient("shape"),
-    ("check_inverse_gradient", "build the gradient from the finite X and M"): _c_inverse_gradient("nan"),
-    ("check_largest_stable_lr", "the iteration only blows up"): _c_lr("1/L"),
-    ("check_largest_stable_lr", "the limit comes from"): _c_lr("2/(L+mu)"),
-    ("check_largest_stable_lr", "the steepest curvature"): _c_lr("other"),
-    ("check_largest_stable_lr", "compute it from the singular values"): _c_lr("text"),
-    ("check_iteration_prediction", "pick a learning rate"): _c_prediction("lr"),
-    ("check_iteration_prediction", "ln(tol)/ln(rate)"): _c_prediction("guide"),
-    ("check_iteration_prediction", "give one number"): _c_prediction("text"),
-    ("check_inverse", "run more iterations"): _c_inverse("more"),
-    ("check_inverse", "your answer should have the shape"): _c_inverse("shape"),
-    ("check_inverse", "lower the learning rate"): _c_inverse("nan"),
-    ("check_pseudo_inverse", "start from X = 0"): _c_pinv("zero start"),
-    ("check_pseudo_inverse", "run gradient descent from X = 0"): _c_pinv("to tolerance"),
-    ("check_pseudo_inverse", "your answer should have the shape"): _c_pinv("shape"),
-    ("check_pseudo_inverse", "lower the learning rate"): _c_pinv("nan"),
-    ("check_svd_reconstruction", "the last factor is V.T"): _c_reconstruction("V not V.T"),
-    ("check_svd_reconstruction", "U * S scales"): _c_reconstruction("no S"),
-    ("check_svd_reconstruction", "your answer should have the shape"): _c_reconstruction("shape"),
-    ("check_svd_reconstruction", "multiply the factors you were given"): _c_reconstruction("nan"),
-    ("check_rank_k_error", "take the square root"): _c_rank("squared"),
-    ("check_rank_k_error", "the Frobenius error adds up"): _c_rank("sigma3"),
-    ("check_rank_k_error", "keep the k largest"): _c_rank("kept"),
-    ("check_rank_k_error", "compute it from the singular values"): _c_rank("text"),
-    ("check_top_singular_pair", "return both vectors"): _c_pair("tuple"),
-    ("check_top_singular_pair", "u lives in M's column space"): _c_pair("swapped"),
-    ("check_top_singular_pair", "divide each by its norm"): _c_pair("length"),
-    ("check_top_singular_pair", "the pair shares one sign"): _c_pair("sign"),
-    ("check_top_singular_pair", "iterate v <- Mᵀ·M·v"): _c_pair("longer"),
-    ("check_word_topics", "one integer per word"): _c_topics("floats"),
-    ("check_word_topics", "label every column"): _c_topics("length"),
-    ("check_word_topics", "take word 0 as the first centre"): _c_topics("rule"),
+    ("check_dot_product", "vector of products"): _c_dot(lambda a, b: a * b),
+    ("check_dot_product", "adds the entries"): _c_dot(lambda a, b: float((a + b).sum())),
+    ("check_dot_product", "product of the two sums"): _c_dot(lambda a, b: float(a.sum() * b.sum())),
+    ("check_dot_product", "not a number"): _c_dot(lambda a, b: str(float((a * b).sum()))),
+    ("check_shape", "tuple of whole numbers"): _c_shape("text"),
+    ("check_shape", "inner size"): _c_shape("inner"),
+    ("check_shape", "swapped"): _c_shape("swapped"),
+    ("check_shape", "batch dimensions are missing"): _c_shape("dropped"),
+    ("check_derivative", "inner layer's derivative is missing"): _c_derivative("inner"),
+    ("check_derivative", "not at the inner value"): _c_derivative("at x"),
+    ("check_derivative", "itself, not its slope"): _c_derivative("value"),
+    ("check_derivative", "sign is flipped"): _c_derivative("sign"),
+    ("check_derivative", "factor 2 is missing"): _c_derivative("two"),
+    ("check_derivative", "2 significant digits only"): _c_derivative("digits"),
+    ("check_derivative", "a formula"): _c_derivative("formula"),
+    ("check_fresh_gradient", "piled up"): _c_fresh("piled"),
+    ("check_fresh_gradient", "all zero"): _c_fresh("zero"),
+    ("check_fresh_gradient", "is None"): _c_fresh("none"),
+    ("check_fresh_gradient", "backward() calls"): _c_fresh("count"),
+    ("check_fresh_gradient", "not the list"): _c_fresh("single"),
+    ("check_jacobian", "transpose"): _c_jacobian("transpose"),
+    ("check_jacobian", "one flat list"): _c_jacobian("flat"),
+    ("check_jacobian", "summed outputs"): _c_jacobian("sum"),
+    ("check_step_limit", "best step"): _c_step("best"),
+    ("check_step_limit", "curvature f″ itself"): _c_step("curvature"),
+    ("check_step_limit", "coefficient of x², not"): _c_step("half"),
+    ("check_step_limit", "coefficient of x² for the curvature"): _c_step("coefficient"),
+    ("check_step_limit", "minimiser"): _c_step("minimiser"),
+    ("check_step_limit", "positive"): _c_step("negative"),
+    ("check_inverse_gradient", "gradient of the other loss"): _c_gradient("other"),
+    ("check_inverse_gradient", "wrong side of the residual"): _c_gradient("side"),
+    ("check_inverse_gradient", "where its transpose belongs"): _c_gradient("transpose"),
+    ("check_inverse_gradient", "factor 2 is missing"): _c_gradient("two"),
+    ("check_inverse_gradient", "mean's division is missing"): _c_gradient("mean"),
+    ("check_inverse_gradient", "both the factor 2"): _c_gradient("both"),
+    ("check_inverse_gradient", "divides by n"): _c_gradient("n"),
+    ("check_inverse_gradient", "identity is missing"): _c_gradient("identity"),
+    ("check_inverse_gradient", "sign is flipped"): _c_gradient("sign"),
+    ("check_inverse_gradient", "NaN"): _c_gradient("nan"),
+    ("check_inverse_gradient", "shape"): _c_gradient("shape"),
+    ("check_step_scaling", "shrinks like σ_max"): _c_scaling("linear"),
+    ("check_step_scaling", "upside down"): _c_scaling("upside"),
+    ("check_step_scaling", "does change"): _c_scaling("unchanged"),
+    ("check_step_scaling", "too fast"): _c_scaling("cube"),
+    ("check_faster_momentum", "you predicted"): _c_faster("other"),
+    ("check_faster_momentum", "not one of the settings"): _c_faster("unknown"),
+    ("check_faster_momentum", "label of a setting"): _c_faster("number"),
+    ("check_inverse", "M itself"): _c_inverse("M"),
+    ("check_inverse", "transpose of M"): _c_inverse("transpose"),
+    ("check_inverse", "the identity"): _c_inverse("identity"),
+    ("check_inverse", "NaN"): _c_inverse("nan"),
+    ("check_inverse", "matrix"): _c_inverse("shape"),
+    ("check_inverse", "far from I"): _c_inverse("far"),
+    ("check_pseudo_inverse", "extra part"): _c_pinv("null"),
+    ("check_pseudo_inverse", "transpose of M"): _c_pinv("transpose"),
+    ("check_pseudo_inverse", "NaN"): _c_pinv("nan"),
+    ("check_pseudo_inverse", "matrix"): _c_pinv("shape"),
+    ("check_svd_reconstruction", "not by Vᵀ"): _c_reconstruction("V"),
+    ("check_svd_reconstruction", "S is missing"): _c_reconstruction("no S"),
+    ("check_svd_reconstruction", "M itself"): _c_reconstruction("M"),
+    ("check_svd_reconstruction", "NaN"): _c_reconstruction("nan"),
+    ("check_rank_k_error", "squared error"): _c_rank("squared"),
+    ("check_rank_k_error", "σ_{k+1} alone"): _c_rank("sigma"),
+    ("check_rank_k_error", "part you keep"): _c_rank("kept"),
+    ("check_rank_k_error", "one value too late"): _c_rank("late"),
+    ("check_rank_k_error", "one value too early"): _c_rank("early"),
+    ("check_rank_k_error", "without squaring"): _c_rank("sum"),
+    ("check_top_singular_pair", "expected a tuple"): _c_pair("single"),
+    ("check_top_singular_pair", "swapped"): _c_pair("swapped"),
+    ("check_top_singular_pair", "length 1"): _c_pair("length"),
+    ("check_top_singular_pair", "wrong sign"): _c_pair("sign"),
+    ("check_top_singular_pair", "not the top one"): _c_pair("second"),
+    ("check_top_singular_pair", "column of Vh"): _c_pair("column"),
+    ("check_word_topics", "whole-number label"): _c_topics("floats"),
+    ("check_word_topics", "one per word"): _c_topics("length"),
+    ("check_word_topics", "same group"): _c_topics("one"),
+    ("check_word_topics", "different group"): _c_topics("moved"),
 }
-
-# Hints that do not work today, each with the issue that fixes it (strict: a fix makes them fail here).
-ISSUE13, ISSUE14 = "notebook 02's hints (issue 13)", "notebook 03's hints (issue 14)"
-XFAIL: dict = {}
-
-HINTS = collect_hints()
+# The notebook's own exercise (p = 0) must tell every one of these apart; only these (check, fragment) may
+# be skipped at p = 0, because the notebook's inputs cannot produce them (its matrices are not square, ...).
+NOT_AT_P0 = {("check_top_singular_pair", "swapped")}
 
 
-def _case_of(check: str, hint: str):
-    keys = [k for k in CASES if k[0] == check and hint.startswith(k[1])]
-    assert len(keys) <= 1, f"{check}: the hint {hint!r} matches several cases {keys}"
-    return keys[0] if keys else None
-
-
-def test_every_hint_has_a_case():
-    missing = [f"{check}: {hint}" for check, hint in HINTS if _case_of(check, hint) is None]
-    assert not missing, "add a case to tests/test_hints.py CASES for:\n" + "\n".join(missing)
-    assert len(HINTS) >= 50, f"only {len(HINTS)} hints found: is the AST walk still reading the checks?"
-
-
-def test_every_case_has_a_hint():
-    used = {_case_of(check, hint) for check, hint in HINTS}
-    stale = [key for key in CASES if key not in used]
-    assert not stale, f"cases whose hint is gone: {stale}"
-
-
-def _params():
-    for check, hint in sorted(HINTS):
-        key = _case_of(check, hint)
-        marks = [pytest.mark.xfail(strict=True, reason=XFAIL[key])] if key in XFAIL else []
-        yield pytest.param(check, hint, id=f"{check}-{(key or (check, hint[:30]))[1][:40]}", marks=marks)
-
-
-_RUNS: dict = {}
-
-
-@pytest.fixture
-def shared_runs(monkeypatch):
-    """Compute each of check_iteration_prediction's runs once. The check runs gdla_helpers.inverse's
-    inverse_gd on (M, lr, momentum, tol) at every call; the wrong and the fixed answers of its three
-    hints make 126 calls (~70 ms each) for 42 distinct runs (21 parameters; the too-large lr of "pick
-    a learning rate" is the only other). A run is deterministic (float64 on one thread: the same
-    inputs give the same iterates), so sharing its (X, history) changes no verdict; the check's own
-    code runs at every call, and so does every other helper's."""
-    from gdla_helpers import inverse
-
-    real = inverse.inverse_gd
-
-    def shared(M, *args, **kwargs):
-        key = (M.dtype, tuple(M.shape), M.numpy().tobytes(), args, tuple(sorted(kwargs.items())))
-        if key not in _RUNS:
-            _RUNS[key] = real(M, *args, **kwargs)
-        return _RUNS[key]
-
-    monkeypatch.setattr(inverse, "inverse_gd", shared)
-
-
-@pytest.mark.usefixtures("shared_runs")
-@pytest.mark.parametrize(("check", "hint"), list(_params()))
-def test_hint_followed_literally_passes(check, hint):
-    key = _case_of(check, hint)
-    assert key is not None, f"no case for {check}'s hint {hint!r}"
-    pattern, failures = _regex(hint), []
+@pytest.mark.parametrize(("check", "fragment"), sorted(CASES), ids=lambda x: str(x)[:40])
+def test_each_mistake_is_named_at_every_input(check, fragment):
+    failures, skipped = [], []
     for p in PARAMS:
-        wrong, fixed = CASES[key](p)
+        made = CASES[(check, fragment)](p)
+        if made is None:
+            skipped.append(p)
+            continue
+        wrong, right = made
         result, printed = _run(wrong)
-        shown = printed.rsplit("Hint: ", 1)[-1].strip() if "Hint: " in printed else None
-        assert not result and shown is not None and pattern.fullmatch(shown), (
-            f"p={p}: the wrong answer should fail with this hint; the check printed {printed!r}")
-        result, printed = _run(fixed)
+        if result or fragment not in printed:
+            failures.append(f"p={p}: the mistake printed {printed.strip()!r}")
+        result, printed = _run(right)
         if not result:
-            failures.append(f"p={p}: {printed.strip()}")
-    assert not failures, f"{len(failures)} of {len(PARAMS)} fail after following the hint:\n" + "\n".join(failures)
+            failures.append(f"p={p}: the right answer printed {printed.strip()!r}")
+    assert not failures, "\n".join(failures)
+    assert 0 not in skipped or (check, fragment) in NOT_AT_P0, "the notebook's own inputs must tell this mistake apart"
+    assert len(skipped) <= 15, f"the mistake could be made at only {21 - len(skipped)} of 21 inputs"
+
+
+def test_the_hints_are_read_from_the_source():
+    hints = collect_hints()
+    assert len(hints) >= 60, f"only {len(hints)} hints found: is the AST walk still reading the checks?"
+    assert any("the chain rule multiplies" in h for h in hints)
+
+
+
+def _extra_calls():
+    """One call for each hint that the cases above do not reach (generic lines, checks the notebooks do not call)."""
+    a, b = _dot_inputs(0)
+    s_, t_ = _matmul_shapes(0)
+    shape = torch.matmul(torch.ones(s_), torch.ones(t_)).shape
+    q, layers = (lambda t: torch.sin(t**2)), (torch.sin, lambda t: t**2)
+    right_q = math.cos(2.25) * 3
+    f, _ = _quadratic(0)
+    v0, J = _jacobian_inputs(0)
+    M = _M02(0)
+    n = M.shape[0]
+    X = _point02(0, M)
+    I = torch.eye(n, dtype=torch.float64)  # noqa: E741
+    A = _A02(0)
+    s = torch.linalg.svdvals(A)
+    L, mu = 2 * float(s[0]) ** 2 / A.shape[0] ** 2, 2 * float(s[-1]) ** 2 / A.shape[0] ** 2
+    B, lr, beta = _B02(0)
+    M03 = _M03(0)
+    U, S, Vh = torch.linalg.svd(M03, full_matrices=False)
+    A3 = _A03(0)
+    s3 = torch.linalg.svdvals(A3)
+    M7 = _M7(0)
+    u7, v7 = _power_pair(M7, 200)
+    data, directions = _topics(0)
+    truth = data.word_topic
+    W, W_pinv = _pinv_solved02(0)
+    M_sq = gh.matrix_with_singular_values([3.0, 2.0, 1.0], seed=5)
+    Us, Ss, Vhs = torch.linalg.svd(M_sq)
+    return [
+        lambda: gh.check_shape((9, 9, 9, 9), shape),
+        lambda: gh.check_shape((4, 1, 2, 7), shape),
+        lambda: gh.check_step_scaling(0.3, M, 3.0),
+        lambda: gh.check_step_scaling([0.1, 0.2], M, 3.0),
+        lambda: gh.check_step_scaling(-1 / 3, M, 3.0),
+        lambda: gh.check_svd_reconstruction(torch.zeros_like(M03), U, S, Vh.mT),
+        lambda: gh.check_svd_reconstruction(torch.zeros(3, 3), U, S, Vh.mT),
+        lambda: gh.check_svd_reconstruction((Us @ Vhs) * Ss, Us, Ss, Vhs.mT),
+        lambda: gh.check_svd_reconstruction(U * S, U, S, Vh.mT),
+        lambda: gh.check_dot_product([1.0, 2.0], a, b),
+        lambda: gh.check_dot_product(torch.empty((), device="meta"), a, b),  # breaks .cpu(): "could not be read"
+        lambda: gh.check_dot_product(float((a * b).sum()) + 100, a, b),
+        lambda: gh.check_dot_product(float((a * b)[:-1].sum()), a, b),
+        lambda: gh.check_derivative(123.0, q, 1.5, layers=layers),
+        lambda: gh.check_derivative(2 * 1.5, q, 1.5, layers=layers),
+        lambda: gh.check_derivative(math.cos(1.5), q, 1.5, layers=layers),
+        lambda: gh.check_derivative([1.0, 2.0], q, 1.5, layers=layers),
+        lambda: gh.check_derivative(complex(right_q, 1.0), q, 1.5),
+        lambda: gh.check_derivative(object(), q, 1.5),
+        lambda: gh.check_step_limit(123.0, f),
+        lambda: gh.check_step_limit([1.0, 2.0, 3.0], f),
+        lambda: gh.check_jacobian(torch.tensor(J) + torch.tensor([[0.0, 0.0], [0.0, 1.0]]), _G, v0),
+        lambda: gh.check_jacobian(torch.ones(3, 3), _G, v0),
+        lambda: gh.check_jacobian(torch.autograd.functional.jacobian(_G, torch.zeros(2)), _G, torch.tensor([1.0, 2.0])),
+        lambda: gh.check_inverse_gradient(torch.ones(n, n), X, M, side="right"),
+        lambda: gh.check_largest_stable_lr(1 / L, A),
+        lambda: gh.check_largest_stable_lr(2 / (L + mu), A),
+        lambda: gh.check_largest_stable_lr(123.0, A),
+        lambda: gh.check_largest_stable_lr([1.0, 2.0], A),
+        lambda: gh.check_iteration_prediction([1, 2], B, lr, beta),
+        lambda: gh.check_iteration_prediction(10**7, B, lr, beta),
+        lambda: gh.check_iteration_prediction(10, B, 10 * lr, beta),
+        lambda: gh.check_inverse(torch.linalg.inv(M) + 0.1 * I, M),
+        lambda: gh.check_inverse(torch.linalg.inv(M) + 1e-3 * I, M, tol=1e-6),
+        lambda: gh.check_pseudo_inverse(torch.zeros_like(W_pinv), W),
+        lambda: gh.check_rank_k_error(123.0, A3, 2),
+        lambda: gh.check_rank_k_error([1.0, 2.0], A3, 2),
+        lambda: gh.check_rank_k_error(float(torch.sqrt((s3[2:] ** 2).sum()) / torch.sqrt((s3**2).sum())), A3, 2),
+        lambda: gh.check_top_singular_pair((u7, v7[:-1]), M7),
+        lambda: gh.check_top_singular_pair(_power_pair(M7, 1, torch.tensor([1.0, -1, 1, -1], dtype=torch.float64)),
+                                           M7),
+        lambda: gh.check_word_topics(truth % 2 if len(set(truth.tolist())) > 2 else truth * 0 + torch.arange(len(truth)),
+                                     truth),
+    ]
+
+
+def _printed_by_cases() -> list[str]:
+    lines = []
+    for case in CASES.values():
+        for p in (0, 1, 2, 3):
+            made = case(p)
+            if made is not None:
+                lines += [_run(call)[1] for call in made]
+    return lines + [_run(call)[1] for call in _extra_calls()]
+
+
+def test_every_hint_is_reached():
+    """Every hint in the checks' source is printed by a case here (or an extra call): none is dead code."""
+    lines = [line.split("Hint:", 1)[-1].strip() for line in _printed_by_cases() if "Hint:" in line]
+    missing = sorted(h for h in collect_hints() if not any(hint_pattern(h).fullmatch(line) for line in lines))
+    assert not missing, "hints no case reaches (add a case or an extra call):\n" + "\n".join(missing)
