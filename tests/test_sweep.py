@@ -60,6 +60,7 @@ INSIDE = [
             "m22": 0.67, "curvature": 0.1, "step_size": 10}),
     ("01", {"n_documents": 3, "n_words": 200, "n_topics": 3,
             "m11": -10, "m12": 0, "m21": 0, "m22": 1e-4, "curvature": 3, "step_size": 2 / 3}),
+    ("01", {"seed": 7, "curvature": 3, "step_size": 0.6666666667}),  # η = 2/c typed as a decimal: |1 − ηc| = 1 + 1e-10
     ("02", {"n": 2}),
     ("02", {"n": 8}),
     ("02", {"seed": 0}),
