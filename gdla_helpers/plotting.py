@@ -98,7 +98,7 @@ def plot_losses(
 ) -> go.Figure:
     """Loss curves of one or several runs, on a log y axis by default.
 
-    Related to notebook 02, section "Deep dive: random matrix versus diagonal matrix" (the notebooks do not call it).
+    Introduced in notebook 01, section "Curvature in two dimensions: the Hessian" (the coordinates of two runs).
 
     Parameters: histories: a sequence of losses, a dict {run name: losses}, or a run's history
     (anything with a `.losses` attribute); title/xaxis_title/yaxis_title: labels; log_y: log axis.

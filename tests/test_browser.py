@@ -1,6 +1,9 @@
 """The course as a learner meets it: each notebook in JupyterLab, in a real (headless) Chromium.
 
 Per notebook, in a fresh browser context on a temporary copy of notebooks/ served by JupyterLab:
+0. the deep dives show collapsed (JupyterLab 4 reads `jp-MarkdownHeadingCollapsed`): every
+   deep-dive heading is collapsed and exactly the cells under them are hidden; then the test opens
+   them all (as the site test opens the solutions), so that every figure is on show;
 1. the stored plotly figures render (figures drawn == figure outputs stored in the file);
 2. Kernel → Restart Kernel and Run All Cells… from the menu bar, dialog accepted, until the kernel
    is idle and no cell is queued; then: no error (or stderr) output, every code cell ran, every
@@ -74,7 +77,15 @@ window.gdlaState = () => {
     status: [...document.querySelectorAll('.jp-StatusBar-TextItem')]
         .map(e => e.textContent).filter(t => t.includes(' | ')).join(' '),
     height: (panel.querySelector('.jp-WindowedPanel-outer') || {}).scrollHeight || 0,
+    hidden: cells.flatMap((c, i) => c.classList.contains('lm-mod-hidden') ? [i] : []),
+    collapsed: cells.flatMap((c, i) => c.classList.contains('jp-MarkdownHeadingCollapsed') ? [i] : []),
   };
+};
+// Open every collapsed heading with its own button, as a learner clicks it; returns how many.
+window.gdlaExpandAll = () => {
+  const buttons = [...document.querySelectorAll(PANEL + ' .jp-MarkdownHeadingCollapsed .jp-collapseHeadingButton')];
+  buttons.forEach(b => b.click());
+  return buttons.length;
 };
 window.gdlaWatchQueue = () => {
   const panel = document.querySelector(PANEL);
@@ -115,6 +126,24 @@ def stored_figures(path: Path) -> dict[str, int]:
             elif "Plotly.newPlot" in ("".join(html) if isinstance(html, list) else html):
                 found["html_only"] += 1
     return found
+
+
+def deep_dives(path: Path) -> tuple[list[int], list[int]]:
+    """(the cells that head a deep dive, the cells a fresh notebook hides under them), by index.
+
+    A deep dive's heading is a markdown cell tagged deep-dive whose text starts with nbtools'
+    DEEP_DIVE pattern; every other cell tagged deep-dive lies inside a dive (the notebook test
+    tests/test_notebooks.py::test_deep_dives_are_marked holds the tags to that), so it is hidden
+    while its heading is collapsed.
+    """
+    heads, inside = [], []
+    for i, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+        if "deep-dive" not in cell["metadata"].get("tags", []):
+            continue
+        source = "".join(cell["source"]).lstrip()
+        is_head = cell["cell_type"] == "markdown" and nbtools.DEEP_DIVE.match(source)
+        (heads if is_head else inside).append(i)
+    return heads, inside
 
 
 def badge_images(path: Path) -> set[str]:
@@ -237,6 +266,25 @@ def test_notebook_in_jupyterlab(name, lab, browser, timings):
         start = time.perf_counter()
         page.goto(f"{lab.url}/lab/tree/notebooks/{name}?reset")
         page.wait_for_function("n => window.gdlaState()?.cells === n", arg=n_cells, timeout=90_000)
+
+        # 0. The deep dives start collapsed: exactly their cells hidden (JupyterLab applies the stored
+        # collapse once it has resolved the headings, a few seconds after the cells appear).
+        heads, inside = deep_dives(source)
+        if heads:
+            try:
+                page.wait_for_function("n => window.gdlaState().hidden.length >= n", arg=len(inside),
+                                       timeout=90_000)
+            except Exception:  # noqa: BLE001 (the assertion below says what is missing)
+                pass
+            s = state()
+            assert s["collapsed"] == heads and s["hidden"] == inside, (
+                f"{name}: a fresh notebook should show its {len(heads)} deep dive(s) collapsed: headings "
+                f"{heads} collapsed and cells {inside} hidden; JupyterLab shows headings {s['collapsed']} "
+                f"collapsed and cells {s['hidden']} hidden (are the dives stored with "
+                f"{nbtools.COLLAPSED}? `python3 scripts/nbtools.py generate`)")
+            clicked = page.evaluate("window.gdlaExpandAll()")
+            page.wait_for_function("() => window.gdlaState().hidden.length === 0", timeout=30_000)
+            assert clicked == len(heads), f"{name}: {clicked} collapse button(s) clicked for {len(heads)} dives"
         try:
             page.wait_for_function("n => window.gdlaState().drawn >= n", arg=expected, timeout=30_000)
         except Exception:  # noqa: BLE001 (the assertion below says what is missing)
@@ -364,6 +412,23 @@ def _write(tmp_path, cells) -> Path:
     path = tmp_path / "made_up.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+def test_deep_dives_lists_headings_and_the_cells_under_them(tmp_path):
+    nb = new_notebook(cells=[nbformat.v4.new_markdown_cell("## 1. Core"), new_code_cell("a = 1"),
+                             nbformat.v4.new_markdown_cell("## Deep dive: more"), new_code_cell("b = 2"),
+                             nbformat.v4.new_markdown_cell("Text of the dive."),
+                             nbformat.v4.new_markdown_cell("## 2. Core again"),
+                             nbformat.v4.new_markdown_cell("### Deep dive: a small one"), new_code_cell("c = 3")])
+    for i in (2, 3, 4, 6, 7):
+        nb.cells[i].metadata["tags"] = ["deep-dive"]
+    path = tmp_path / "dives.ipynb"
+    nbformat.write(nb, path)
+    assert deep_dives(path) == ([2, 6], [3, 4, 7])
+    for cell in nb.cells:
+        cell.metadata.pop("tags", None)
+    nbformat.write(nb, path)
+    assert deep_dives(path) == ([], [])
 
 
 def test_stored_figures_counts_json_and_html_only_figures(tmp_path):

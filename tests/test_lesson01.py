@@ -19,11 +19,13 @@ def test_check_step_limit_accepts_two_over_the_curvature(capsys):
 
 
 @pytest.mark.parametrize("answer, words", [
-    (1 / 6, "1/f″"), (6.0, "curvature f″ itself"), (3.0, "f″/2"), (-1.0, "not a step size"),
-    (0.5, "another number"), ("0.3", "one number"), ([1.0, 2.0], "one number"),
+    (1 / 6, "1/f″"), (6.0, "curvature f″ itself"), (3.0, "f″/2"), (2 / 3, "coefficient of x² for the curvature"),
+    (5 / 6, "minimiser"), (-1 / 3, "a step size is positive"), (0.5, "which is not it"),
+    ("0.3", "not a number"), ([1.0, 2.0], "range of steps"),
 ])
 def test_check_step_limit_explains_wrong_answers(answer, words, capsys):
-    assert gh.check_step_limit(answer, lambda x: 3 * x**2 - 2 * x + 5).ok is False
+    """At notebook 01's exercise function t(x) = 3x² − 5x + 2 (limit 1/3, minimiser 5/6), each mistake its own line."""
+    assert gh.check_step_limit(answer, lambda x: 3 * x**2 - 5 * x + 2).ok is False
     out = capsys.readouterr().out
     assert words in out and "Hint:" in out and out.count("\n") == 1
 

@@ -45,7 +45,7 @@ BIG = 2**63 - 1
 # changes one group of each; 02's and 03's parameters all shape the same M and run, so they are
 # changed alone or in deliberate corners.
 INSIDE = [
-    # topics group | 2×2 M (section 6) and quadratic (section 14) group
+    # topics group (a deep dive after section 3) | 2×2 M (section 6) and quadratic (section 11) group
     ("01", {"seed": 1,
             "m11": 1, "m12": 1, "m21": 1, "m22": 1.00001, "curvature": 100, "step_size": 10}),  # κ ≈ 4e5
     ("01", {"seed": BIG,
@@ -60,6 +60,7 @@ INSIDE = [
             "m22": 0.67, "curvature": 0.1, "step_size": 10}),
     ("01", {"n_documents": 3, "n_words": 200, "n_topics": 3,
             "m11": -10, "m12": 0, "m21": 0, "m22": 1e-4, "curvature": 3, "step_size": 2 / 3}),
+    ("01", {"seed": 7, "curvature": 3, "step_size": 0.6666666667}),  # η = 2/c typed as a decimal: |1 − ηc| = 1 + 1e-10
     ("02", {"n": 2}),
     ("02", {"n": 8}),
     ("02", {"seed": 0}),
