@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build an nbgrader course folder with the three lessons as graded assignments (derived: never edit).
 
-    python scripts/course.py assignments          # or: python scripts/assignments.py [OUT_DIR]
+    python scripts/course.py assignments          # or: python scripts/assignments.py [OUT_DIR] [--force]
+    python scripts/course.py assignments ~/gdla-grading --exchange=/srv/nbgrader/exchange
 
 writes build/grading/ (the instructor's nbgrader course folder):
 
@@ -222,8 +223,16 @@ c.ClearOutput.enabled = False
 
 
 def build(out: Path = OUT, names: list[str] | None = None, release: bool = True,
-          exchange: Path | None = None) -> dict[str, dict]:
-    """Write the course folder; return, per assignment, its exercises and points."""
+          exchange: Path | None = None, force: bool = False) -> dict[str, dict]:
+    """Write the course folder; return, per assignment, its exercises and points.
+
+    A folder that already holds students' work (submitted/, autograded/, feedback/) is refused:
+    rebuilding would delete it and the gradebook with it. Pass force=True to rebuild anyway.
+    """
+    graded = [d for d in ("submitted", "autograded", "feedback") if (out / d).exists()]
+    if graded and not force:
+        raise SystemExit(f"{out} holds students' work ({', '.join(graded)}/) and its gradebook: not overwritten. "
+                         "Choose another folder, or pass --force to delete it and start again.")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -270,9 +279,12 @@ def generate(course: Path, assignments: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]).resolve() if argv else OUT
+    force = "--force" in argv
+    exchange = next((Path(a.split("=", 1)[1]).expanduser().resolve() for a in argv if a.startswith("--exchange=")), None)
+    argv = [a for a in argv if not a.startswith("--")]
+    out = Path(argv[0]).expanduser().resolve() if argv else OUT
     start = time.perf_counter()
-    summary = build(out)
+    summary = build(out, force=force, exchange=exchange)
     for assignment, info in summary.items():
         total = sum(info["exercises"].values())
         listed = ", ".join(f"{k} {v:g}" for k, v in info["exercises"].items())

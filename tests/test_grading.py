@@ -309,3 +309,14 @@ def test_the_visible_checks_alone_would_pass_a_blank_release(course):
     printed = nbgrader("validate", str(release), cwd=out)
     assert "Success! Your notebook passes all the tests." in printed, printed[-3000:]
     assert len(re.findall("not attempted yet", release.read_text(encoding="utf-8"))) >= len(summary[LESSON])
+
+
+def test_a_folder_with_students_work_is_not_overwritten(tmp_path):
+    out = tmp_path / "course"
+    (out / "submitted" / "alice").mkdir(parents=True)
+    with pytest.raises(SystemExit, match="students' work"):
+        assignments.build(out, names=[NOTEBOOK], release=False)
+    assert (out / "submitted" / "alice").is_dir()
+    assignments.build(out, names=[NOTEBOOK], release=False, force=True, exchange=tmp_path / "exchange")
+    assert not (out / "submitted").exists()
+    assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in (out / "nbgrader_config.py").read_text()
