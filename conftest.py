@@ -33,7 +33,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_rerun.py": "re-run safety (cells twice)",
     "tests/test_svd_battery.py": "SVD battery (seeds 0-9, β scan)",
     "tests/test_student.py": "student edition",
-    "tests/test_grading.py": "grading (nbgrader)",
+    "tests/test_grading": "grading (nbgrader)",
     "tests/test_jupyterhub.py": "JupyterHub",
 }
 _seconds: dict[str, float] = defaultdict(float)

@@ -320,3 +320,94 @@ def test_a_folder_with_students_work_is_not_overwritten(tmp_path):
     assignments.build(out, names=[NOTEBOOK], release=False, force=True, exchange=tmp_path / "exchange")
     assert not (out / "submitted").exists()
     assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in (out / "nbgrader_config.py").read_text()
+
+
+@pytest.mark.browser
+def test_a_student_fetches_answers_submits_and_reads_feedback_in_jupyterlab(tmp_path):
+    """nbgrader's JupyterLab extension in headless Chromium, as a student uses it: Nbgrader →
+    Assignment List → Fetch, open the lesson, answer the first exercise in its cell, Run All (every
+    check prints; the released lesson runs to the end), save, Submit; the instructor grades by the
+    command line; then Fetch Feedback shows a "view feedback" link and the report lands in the home."""
+    import re
+
+    from _browser import SCREENSHOTS, JupyterLab, chromium, require_chromium
+
+    require_chromium()
+    course, exchange, home = tmp_path / "course", tmp_path / "exchange", tmp_path / "dana"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    home.mkdir()
+    summary = assignments.build(course, names=[NOTEBOOK])
+    ex = f"--Exchange.root={exchange}"
+    nbgrader("release_assignment", ASSIGNMENT, ex, cwd=course)
+    # what the hub's /etc/jupyter/nbgrader_config.py says (the README), and who the student is
+    (home / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = {assignments.COURSE_ID!r}\n"
+        f"c.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.student_id = 'dana'\n", encoding="utf-8")
+    source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    first = next(c for c in source.cells if _meta(c).get("solution"))
+    name = _meta(first)["grade_id"].removeprefix("answer-")
+    check = next(c for c in source.cells if _meta(c).get("grade_id") == f"check-{name}")
+    visible = check.source.split(assignments.HIDDEN_BEGIN)[0].strip().splitlines()[-1]
+    last_check = [c for c in source.cells if _meta(c).get("grade")][-1].source.split(assignments.HIDDEN_BEGIN)[0]
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    with JupyterLab(home) as lab, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(f"{lab.url}/lab?reset")
+            page.wait_for_selector(".jp-LauncherCard", timeout=60_000)
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
+            page.get_by_role("menuitem", name="Assignment List").click()
+            page.get_by_role("button", name="Fetch").click()
+            page.wait_for_selector(f"#fetched_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
+            page.click("#fetched_assignments_list a.assignment-notebooks-link")
+            page.click(f"#fetched_assignments_list >> text={Path(NOTEBOOK).stem}")
+            page.wait_for_selector(f"{panel} .jp-Cell", timeout=60_000)
+            page.wait_for_function("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+                                   ".some(e => e.textContent.endsWith('| Idle'))", timeout=60_000)
+            answer = page.locator(f"{panel} .jp-CodeCell", has_text=f"{name} = None").first
+            answer.locator(".cm-content").click()
+            page.keyboard.press("Control+End")
+            page.keyboard.press("Enter")
+            page.keyboard.insert_text("\n".join([*_solution_lines(first), f"{name} = {name}_solution"]))
+            page.keyboard.press("Escape")
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            last = page.locator(f"{panel} .jp-CodeCell", has_text=last_check.strip().splitlines()[-1]).first
+            last.locator(".jp-OutputArea-output").first.wait_for(timeout=180_000)
+            printed = page.locator(f"{panel} .jp-CodeCell", has_text=visible).first.locator(".jp-OutputArea").inner_text()
+            assert printed.startswith("✅"), printed
+            errors = page.locator(f"{panel} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            assert errors.count() == 0, errors.first.inner_text()
+            before = (home / ASSIGNMENT / NOTEBOOK).stat().st_mtime_ns
+            page.keyboard.press("Control+s")
+            page.wait_for_function("() => true")  # let the save request go out
+            for _ in range(50):
+                if (home / ASSIGNMENT / NOTEBOOK).stat().st_mtime_ns != before:
+                    break
+                page.wait_for_timeout(200)
+            page.wait_for_timeout(500)
+            assert f"{name}_solution" in (home / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8"), "not saved"
+            page.click(".lm-TabBar-tab:has-text('Assignments')")
+            page.get_by_role("button", name="Submit").click()
+            page.wait_for_selector(f"#submitted_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
+            for step in (("collect", ASSIGNMENT, ex), ("autograde", ASSIGNMENT, "--create"),
+                         ("generate_feedback", ASSIGNMENT), ("release_feedback", ASSIGNMENT, ex), ("export",)):
+                nbgrader(*step, cwd=course)
+            with open(course / "grades.csv", newline="") as f:
+                row = next(r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT)
+            points = summary[ASSIGNMENT]["exercises"]
+            assert (row["student_id"], float(row["score"]), float(row["max_score"])) == (
+                "dana", points[name], sum(points.values()))
+            page.goto(f"{lab.url}/lab?reset")
+            page.wait_for_selector(".jp-LauncherCard", timeout=60_000)
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
+            page.get_by_role("menuitem", name="Assignment List").click()
+            page.get_by_role("button", name="Fetch Feedback").click()
+            page.wait_for_selector("#submitted_assignments_list >> text=view feedback", timeout=30_000)
+            reports = list((home / ASSIGNMENT / "feedback").glob(f"*/{Path(NOTEBOOK).stem}.html"))
+            assert len(reports) == 1
+            assert f"Score: {float(points[name])} / {float(sum(points.values()))}" in reports[0].read_text(encoding="utf-8")
+        finally:
+            (SCREENSHOTS / "grading").mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "grading" / "assignment-list.png"))
