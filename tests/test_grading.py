@@ -263,6 +263,10 @@ def test_a_hidden_test_cannot_be_passed_by_a_blank_or_wrong_answer(graded):
                 assert scores[exercise] == ((points if how == "right" else 0), points), (who, exercise, how)
     for who, mark in (("carol", "⏳"), ("bob", "❌")):
         nb = nbformat.read(graded["out"] / "autograded" / who / ASSIGNMENT / NOTEBOOK, as_version=4)
+        # Run All reaches the end: only graded test cells fail (a stub that raises would fail its answer cell)
+        failed = [i for i, c in enumerate(nb.cells) if any(o.output_type == "error" for o in c.get("outputs", []))
+                  and not _meta(c).get("grade")]
+        assert not failed, f"{who}: cells {failed} raised, outside the graded checks"
         for cell in nb.cells:
             exercise = _meta(cell).get("grade_id", "").removeprefix("check-")
             if not _meta(cell).get("grade") or graded["plan"][who].get(exercise, "blank") == "right":
