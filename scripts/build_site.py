@@ -169,7 +169,8 @@ def figure_html(spec: dict, div_id: str) -> str:
                        full_html=False, default_width="100%", default_height=f"{height}px",
                        validate=False, div_id=div_id)
     alt = layout.get("meta", {}).get("alt") if isinstance(layout.get("meta"), dict) else None
-    label = f' role="img" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
+    # role="figure", not "img": an image may not hold the controls plotly draws (axe: nested-interactive)
+    label = f' role="figure" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
     return f'<div class="gdla-figure"{label}>{body}</div>'
 
 

@@ -6,8 +6,10 @@ collapsed solution), inline and display math, escaped dollars, badge images and 
 checks bite even while a lesson has no figure or formula.
 
 Per page: every stored figure is drawn, no page error, no request leaves the local server, every
-relative link answers 200 (and its #anchor exists), every formula is typeset, and at 390 px wide the
-figures and the page fit the screen. Screenshots: build/screenshots/site/{site}-{page}-{width}.png.
+relative link answers 200 (and its #anchor exists), every formula is typeset, axe-core (the
+accessibility engine, from npm: tests/a11y) finds no serious or critical violation, and at 390 px
+wide the figures and the page fit the screen. Search (Pagefind) finds each lesson; each lesson's PDF
+has every figure and its math typeset. Screenshots: build/screenshots/site/{site}-{page}-{width}.png.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -261,6 +264,23 @@ def _open(browser, url: str, origin: str, viewport: dict):
     return context, page, log, sizes
 
 
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"  # `npm ci --prefix tests/a11y`
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it stands (the accessibility audit)."""
+    if not AXE.exists():
+        message = f"ACCESSIBILITY AUDIT NOT RUN: {AXE} missing (npm ci --prefix tests/a11y)"
+        if os.environ.get("GDLA_REQUIRE_BROWSER") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(AXE_RUN)
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _wait_for_figures(page, expected: int) -> int:
     """How many figures are drawn, once all expected ones are or after 20 s."""
     if expected:
@@ -373,6 +393,8 @@ def test_page(browser, sites, servers, site, page_name):
                 assert urllib.parse.unquote(anchor) in {urllib.parse.unquote(i) for i in ids}, (
                     f"{page_name}: link {href}: no element with that id")
         page.screenshot(path=f"{shot}-desktop.png", full_page=True)
+        violations = axe_violations(page)
+        assert not violations, f"{page_name}: axe-core finds serious/critical violations: {violations}"
         largest = max(sizes, key=sizes.get)
         print(f"\n{site}/{page_name}: {len(sizes)} files, {sum(sizes.values()) / 1e6:.2f} MB, "
               f"largest {largest} ({sizes[largest] / 1e6:.2f} MB)")
@@ -467,11 +489,12 @@ def test_site_folders_are_ignored():
 
 
 def test_figure_carries_its_text_alternative_as_aria_label():
-    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="img"), HTML-escaped."""
+    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="figure": plotly's
+    controls inside it may not sit in an image), HTML-escaped."""
     alt = 'A line on a log axis: notice that it is straight & "steady".'
     spec = {"data": [{"type": "scatter", "y": [1, 2]}], "layout": {"title": {"text": "T"}, "meta": {"alt": alt}}}
     page = build_site.figure_html(spec, "fig-1")
-    assert re.search(r'<div class="gdla-figure" role="img" aria-label="([^"]*)">', page), page[:200]
+    assert re.search(r'<div class="gdla-figure" role="figure" aria-label="([^"]*)">', page), page[:200]
     label = re.search(r'aria-label="([^"]*)"', page).group(1)
     assert label == alt.replace("&", "&amp;").replace('"', "&quot;")
     without = build_site.figure_html({"data": [], "layout": {}}, "fig-2")
@@ -527,6 +550,8 @@ def test_search_finds_each_lesson(browser, servers, name):
         links = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.href)")
         page_url = origin + f"{Path(name).stem}.html"
         assert any(link.split("#")[0] == page_url for link in links), f"searched {word!r}: {links}"
+        violations = axe_violations(page)  # the page with its results shown
+        assert not violations, f"search results: axe-core finds serious/critical violations: {violations}"
         assert log == {"offsite": [], "errors": [], "failed": []}, log
         print(f"\nsearch for {word!r}: {len(links)} result(s), {Path(name).stem} among them")
     finally:
