@@ -26,6 +26,10 @@ WHERE_JS = """targets => targets.map(t => {
 })"""
 
 
+EVERY_CELL_CSS = (".jp-Notebook .jp-Cell, .jp-WindowedPanel-viewport > * "
+                  "{ content-visibility: visible !important; contain: none !important; }")
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("a11y") / "notebooks"
@@ -43,6 +47,11 @@ def test_course_content_in_jupyterlab_has_no_serious_violation(lab, path):
             page.goto(f"{lab.url}/lab/tree/{path.name}?reset")
             page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=90_000)
             page.wait_for_timeout(3000)  # the stored figures and the math draw a moment later
+            # JupyterLab skips rendering cells off screen (CSS content-visibility), and axe skips what is
+            # not rendered: without this only the first screen was audited (an empty link further down
+            # went unreported); with it every cell is.
+            page.add_style_tag(content=EVERY_CELL_CSS)
+            page.wait_for_timeout(1000)
             found = axe_violations(page)
             ours, jupyterlab = [], []
             for v in found:
