@@ -583,9 +583,11 @@ RAW_TEX = ("\\frac", "\\sigma", "\\nabla", "\\begin{", "\\mathbf", "\\|", "$$")
 
 @pytest.mark.parametrize("name", nbtools.ORDER)
 def test_each_lesson_has_a_pdf_with_every_figure_and_typeset_math(sites, name):
-    """pdf/<lesson>.pdf, linked from the lesson page: every figure the page shows is in it (its title
-    is text in the PDF: plotly draws SVG, which Chromium prints as vectors and text) and no formula
-    is left as TeX source (MathJax had typeset them all before printing)."""
+    """pdf/<lesson>.pdf, linked from the lesson page: every figure's title is text in the PDF and no
+    formula is left as TeX source (printed before MathJax finished, `\\frac`, `\\sigma`... show).
+    A weak spot: a title also matches the code cell that sets it, so this check alone does not prove
+    a figure was drawn; the build guards that (it prints a page only once all its figures are drawn,
+    and fails otherwise)."""
     folder, _ = sites["real"]
     stem = Path(name).stem
     pdf = folder / "pdf" / f"{stem}.pdf"
