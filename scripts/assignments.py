@@ -58,9 +58,12 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 # Points per exercise, in one place: lesson number -> answer name -> points. An exercise the
-# notebooks have but this table lacks gets DEFAULT_POINTS (0 inside a deep dive) and a printed note.
+# notebooks have but this table lacks gets DEFAULT_POINTS and a printed note; an exercise inside a
+# deep dive is never graded (0), whatever the table says. (my_grad/my_grads: the name before and
+# after notebook 01's rewrite.)
 POINTS = {
-    "01": {"my_dot": 1, "my_shape": 1, "my_grad": 2, "my_derivative": 1, "my_jacobian": 2, "my_step_limit": 2},
+    "01": {"my_dot": 1, "my_shape": 1, "my_grad": 2, "my_grads": 2, "my_derivative": 1, "my_jacobian": 2,
+           "my_step_limit": 2},
     "02": {"my_gradient": 2, "my_factor": 1, "my_faster": 1, "my_inverse": 2, "my_pinv": 0},
     "03": {"my_reconstruction": 1, "my_pair": 2, "my_rank2_error": 1, "my_word_groups": 2},
 }
@@ -143,7 +146,12 @@ def find_exercises(nb) -> list[dict]:
 
 
 def points_for(lesson: str, exercise: dict, notes: list[str]) -> float:
+    """The exercise's points from POINTS; 0 inside a deep dive (optional reading is never graded)."""
     table = POINTS.get(lesson, {})
+    if exercise["deep_dive"]:
+        if table.get(exercise["name"]):
+            notes.append(f"lesson {lesson}: exercise {exercise['name']!r} sits in a deep dive: not graded")
+        return 0
     if exercise["name"] in table:
         return table[exercise["name"]]
     default = 0 if exercise["deep_dive"] else DEFAULT_POINTS
