@@ -329,7 +329,7 @@ def test_a_folder_with_students_work_is_not_overwritten(tmp_path):
 @pytest.mark.browser
 def test_a_student_fetches_answers_submits_and_reads_feedback_in_jupyterlab(tmp_path):
     """nbgrader's JupyterLab extension in headless Chromium, as a student uses it: Nbgrader →
-    Assignment List → Fetch, open the lesson, answer the first exercise in its cell, Run All (every
+    Assignment List → Fetch, open the lesson, answer the first graded exercise in its cell, Run All (every
     check prints; the released lesson runs to the end), save, Submit; the instructor grades by the
     command line; then Fetch Feedback shows a "view feedback" link and the report lands in the home."""
     import re
@@ -349,7 +349,9 @@ def test_a_student_fetches_answers_submits_and_reads_feedback_in_jupyterlab(tmp_
         f"c = get_config()\nc.CourseDirectory.course_id = {assignments.COURSE_ID!r}\n"
         f"c.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.student_id = 'dana'\n", encoding="utf-8")
     source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    first = next(c for c in source.cells if _meta(c).get("solution"))
+    graded = {_meta(c)["grade_id"].removeprefix("check-") for c in source.cells if _meta(c).get("grade")}
+    first = next(c for c in source.cells if _meta(c).get("solution")
+                 and _meta(c)["grade_id"].removeprefix("answer-") in graded)  # the first graded exercise
     name = _meta(first)["grade_id"].removeprefix("answer-")
     check = next(c for c in source.cells if _meta(c).get("grade_id") == f"check-{name}")
     visible = check.source.split(assignments.HIDDEN_BEGIN)[0].strip().splitlines()[-1]
