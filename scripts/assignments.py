@@ -2,7 +2,7 @@
 """Build an nbgrader course folder with the three lessons as graded assignments (derived: never edit).
 
     python scripts/course.py assignments          # or: python scripts/assignments.py [OUT_DIR] [--force]
-    python scripts/course.py assignments ~/gdla-grading --exchange=/srv/nbgrader/exchange
+    python scripts/course.py assignments ~/gdla-grading --exchange=/usr/local/share/nbgrader/exchange
 
 writes build/grading/ (the instructor's nbgrader course folder):
 
@@ -218,7 +218,7 @@ def assignment_notebook(nb, lesson: str, notes: list[str] | None = None):
 
 def config_source(exchange: Path | None = None) -> str:
     exchange_line = (f"c.Exchange.root = {str(exchange)!r}" if exchange
-                     else "# c.Exchange.root = '/srv/nbgrader/exchange'  # default; every user must be able to write to it")
+                     else "# c.Exchange.root = '/usr/local/share/nbgrader/exchange'  # default; every user must be able to write to it")
     return f'''"""nbgrader configuration of the gdla course (written by scripts/assignments.py)."""
 c = get_config()  # noqa: F821 (nbgrader provides it)
 c.CourseDirectory.course_id = {COURSE_ID!r}
