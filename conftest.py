@@ -28,6 +28,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_jupyterlab.py": "JupyterLab server",
     "tests/test_browser": "browser",
     "tests/test_site": "static site",
+    "tests/test_a11y_lab.py": "accessibility (JupyterLab)",
     "tests/test_portability.py": "portability (emulated CPU)",
     "tests/test_sweep.py": "parameter sweep (papermill)",
     "tests/test_rerun.py": "re-run safety (cells twice)",
@@ -35,6 +36,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_exercises.py": "learner answers (notebooks run once)",
     "tests/test_properties.py": "property tests (hypothesis)",
     "tests/test_student.py": "student edition",
+    "tests/test_grading": "grading (nbgrader)",
     "tests/test_jupyterhub.py": "JupyterHub",
 }
 _seconds: dict[str, float] = defaultdict(float)

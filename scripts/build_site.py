@@ -18,6 +18,16 @@ then nbconvert renders it with the course's template (site/templates/gdla: solut
 in <details>). Math is typeset in the browser by MathJax 2.7, served from the site (the files come
 from the pinned PyPI package jupyter-server-mathjax). The build fails if a page would still load
 anything from another host.
+
+Search: Pagefind (PyPI `pagefind`, a pinned dev requirement) indexes the built pages' main content
+into pagefind/ (under 1 MB); search.html searches it in the browser. It works from any static host
+and from `python3 -m http.server`, not from a page opened as a file (file://: the browser does not
+fetch the index; the search page says so).
+Print: each lesson is printed to pdf/<lesson>.pdf by headless Chromium (Playwright, as the site's
+browser test drives it) once its figures are drawn and its math typeset, with the site's print
+stylesheet (no header, buttons or solutions); the lesson page links it. Without Chromium the build
+says so loudly and leaves the PDFs and their links out (GDLA_REQUIRE_BROWSER=1 makes that an error;
+the Pages workflow sets it); `--no-pdf` leaves them out on purpose.
 """
 
 from __future__ import annotations
@@ -27,10 +37,12 @@ import base64
 import copy
 import html
 import mimetypes
+import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -157,7 +169,8 @@ def figure_html(spec: dict, div_id: str) -> str:
                        full_html=False, default_width="100%", default_height=f"{height}px",
                        validate=False, div_id=div_id)
     alt = layout.get("meta", {}).get("alt") if isinstance(layout.get("meta"), dict) else None
-    label = f' role="img" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
+    # role="figure", not "img": an image may not hold the controls plotly draws (axe: nested-interactive)
+    label = f' role="figure" aria-label="{html.escape(alt, quote=True)}"' if alt else ""
     return f'<div class="gdla-figure"{label}>{body}</div>'
 
 
@@ -350,8 +363,10 @@ def check_self_contained(out: Path) -> None:
                              "host; the site must be self-contained (see scripts/build_site.py)")
 
 
-def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
-    """Build the site into out (replaced). Returns {page: number of figures}."""
+def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None, pdf: bool = True) -> dict:
+    """Build the site into out (replaced), its search index and (pdf=True) the lessons' PDFs.
+
+    Returns {page: number of figures}."""
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
@@ -365,6 +380,9 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     readme = readme_path.read_text(encoding="utf-8") if readme_path.exists() else ""
     notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
     lessons = lesson_info(paths, notebooks, readme)
+    chromium = pdf_browser() if pdf else None
+    for lesson in lessons:
+        lesson["pdf"] = f"pdf/{lesson['stem']}.pdf" if chromium else None
     site = site_context(lessons, readme)
     pages = {lesson["name"]: lesson["page"] for lesson in lessons} | {"README.md": "index.html"}
     repo_blob = f"{site['repository']}/blob/main"
@@ -389,9 +407,102 @@ def build(out: Path = DEFAULT_OUT, paths: list[Path] | None = None) -> dict:
     (out / "index.html").write_text(rewrite_page(landing, pages, repo_blob), encoding="utf-8")
     teach = env.get_template("instructors.html.j2").render(site=site, page=instructors_context(readme))
     (out / "instructors.html").write_text(rewrite_page(teach, pages, repo_blob), encoding="utf-8")
+    search = env.get_template("search.html.j2").render(site=site)
+    (out / "search.html").write_text(rewrite_page(search, pages, repo_blob), encoding="utf-8")
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
     check_self_contained(out)
+    index_for_search(out)
+    if chromium:
+        print_pdfs(out, lessons, figures, chromium)
     return figures
+
+
+def index_for_search(out: Path) -> None:
+    """Pagefind's index of every page's main content (data-pagefind-body) -> out/pagefind/."""
+    try:
+        import pagefind  # noqa: F401  (the PyPI package that ships the pagefind binary)
+    except ImportError:
+        raise SystemExit("the site's search needs Pagefind: pip install -r requirements-dev.txt "
+                         "(or `python3 scripts/course.py site`, which does)") from None
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out), "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0 or not (out / "pagefind" / "pagefind-ui.js").exists():
+        raise SystemExit(f"pagefind failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+PRINT_VIEWPORT = {"width": 794, "height": 1123}  # an A4 page at 96 dpi: figures are laid out for it
+
+
+def pdf_browser() -> str | None:
+    """Chromium's path for printing the PDFs ($GDLA_CHROMIUM, else Debian's), or None with a loud note."""
+    candidates = [os.environ.get("GDLA_CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser",
+                  shutil.which("chromium") or "", shutil.which("google-chrome") or ""]
+    path = next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        path = None
+    if path is None:
+        message = ("NO PDFs: printing the lessons needs Chromium and Playwright (Debian: apt-get install -y "
+                   "chromium; or set GDLA_CHROMIUM); the site is built without its PDFs")
+        if os.environ.get("GDLA_REQUIRE_BROWSER") == "1":
+            raise SystemExit(message + " (GDLA_REQUIRE_BROWSER=1 says they are required)")
+        print(message, file=sys.stderr, flush=True)
+    return path
+
+
+def print_pdfs(out: Path, lessons: list[dict], figures: dict, chromium: str) -> dict[str, int]:
+    """Print each lesson page to out/pdf/<lesson>.pdf with headless Chromium, once every figure is
+    drawn and MathJax is done (served over http: MathJax's fonts do not load from file://).
+    Returns {pdf file: bytes}."""
+    import functools
+    import http.server
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    (out / "pdf").mkdir(exist_ok=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    written = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+            try:
+                for lesson in lessons:  # one at a time: overlapping them was no faster on 2 busy cores
+                    page = browser.new_page(viewport=PRINT_VIEWPORT)
+                    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+                    page.goto(origin + lesson["page"], wait_until="load")
+                    page.wait_for_function("document.documentElement.dataset.mathDone === '1'", timeout=300_000)
+                    expected = figures[lesson["page"]]
+                    page.wait_for_function(
+                        "n => [...document.querySelectorAll('.js-plotly-plot')]"
+                        ".filter(g => g.querySelector('.main-svg')).length >= n", arg=expected, timeout=120_000)
+                    errors = page.evaluate("document.querySelectorAll('.MathJax_Error, .MathJax .merror').length")
+                    if errors:
+                        raise SystemExit(f"{lesson['page']}: {errors} formula(s) MathJax could not typeset")
+                    page.emulate_media(media="print")
+                    target = out / lesson["pdf"]
+                    page.pdf(path=str(target), format="A4", print_background=True,
+                             margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"},
+                             display_header_footer=True, header_template="<span></span>",
+                             footer_template=('<div style="font-size:8px;width:100%;text-align:center">'
+                                              f'{html.escape(lesson["title"])} · <span class="pageNumber"></span>'
+                                              ' / <span class="totalPages"></span></div>'))
+                    written[target.name] = target.stat().st_size
+                    page.close()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return written
 
 
 def site_size(out: Path) -> int:
@@ -403,12 +514,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (replaced)")
     parser.add_argument("--notebooks", type=Path, nargs="+", help="notebooks in lesson order "
                         "(default: the course's three, from notebooks/)")
+    parser.add_argument("--no-pdf", action="store_true", help="leave out the lessons' PDFs (no Chromium needed)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    figures = build(args.out.resolve(), args.notebooks)
+    figures = build(args.out.resolve(), args.notebooks, pdf=not args.no_pdf)
     seconds = time.perf_counter() - start
+    pdfs = sorted((args.out / "pdf").glob("*.pdf")) if (args.out / "pdf").exists() else []
     print(f"site built in {seconds:.1f} s: {args.out} ({site_size(args.out) / 1e6:.1f} MB, "
-          f"{len(figures) + 1} pages, {sum(figures.values())} figures)")
+          f"{len(list(args.out.glob('*.html')))} pages, {sum(figures.values())} figures, search index "
+          f"{site_size(args.out / 'pagefind') / 1e6:.1f} MB, {len(pdfs)} PDFs "
+          f"{sum(p.stat().st_size for p in pdfs) / 1e6:.1f} MB)")
     print(f"view it: python3 -m http.server --directory {args.out} 8000   (then open "
           "http://127.0.0.1:8000/)")
     return 0

@@ -8,6 +8,7 @@
     python scripts/course.py lock       # re-resolve requirements-lock.txt (see README)
     python scripts/course.py site       # build the course website into build/site/ (offline)
     python scripts/course.py student    # build the student edition into build/student/ (no solutions)
+    python scripts/course.py assignments  # the lessons as nbgrader assignments in build/grading/
     python scripts/course.py setup [--dev]
 
 On Windows use `py -3.11 scripts\\course.py lab`. Only the standard library is used here.
@@ -163,6 +164,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(setup("dev", cpu)), "scripts/student.py", *rest], cwd=ROOT)
     if command == "site":
         return subprocess.call([str(setup("dev", cpu)), "scripts/build_site.py", *rest], cwd=ROOT)
+    if command == "assignments":  # issue 26: the nbgrader course folder (build/grading/)
+        return subprocess.call([str(setup("dev", cpu)), "scripts/assignments.py", *rest], cwd=ROOT)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2
 

@@ -6,8 +6,10 @@ collapsed solution), inline and display math, escaped dollars, badge images and 
 checks bite even while a lesson has no figure or formula.
 
 Per page: every stored figure is drawn, no page error, no request leaves the local server, every
-relative link answers 200 (and its #anchor exists), every formula is typeset, and at 390 px wide the
-figures and the page fit the screen. Screenshots: build/screenshots/site/{site}-{page}-{width}.png.
+relative link answers 200 (and its #anchor exists), every formula is typeset, axe-core (the
+accessibility engine, from npm: tests/a11y) finds no serious or critical violation, and at 390 px
+wide the figures and the page fit the screen. Search (Pagefind) finds each lesson; each lesson's PDF
+has every figure and its math typeset. Screenshots: build/screenshots/site/{site}-{page}-{width}.png.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import re
 import shutil
 import subprocess
@@ -184,8 +187,9 @@ def sites(tmp_path_factory):
     before = demo_nb.read_bytes()
     demo = tmp / "demo"
     build_site.build(demo, nbtools.notebooks() + [demo_nb])
-    real_pages = {"index.html": None, "instructors.html": None} | {
+    real_pages = {"index.html": None, "instructors.html": None, "search.html": None} | {
         f"{p.stem}.html": p for p in nbtools.notebooks()}
+    SEARCH_AND_PRINT["build s"] = time.perf_counter() - start
     return {"real": (real, real_pages),
             "demo": (demo, {"index.html": None, "04_demo.html": demo_nb}),
             "demo notebook": {"before": before, "after": demo_nb.read_bytes()}}
@@ -260,6 +264,23 @@ def _open(browser, url: str, origin: str, viewport: dict):
     return context, page, log, sizes
 
 
+AXE = ROOT / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"  # `npm ci --prefix tests/a11y`
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"""
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it stands (the accessibility audit)."""
+    if not AXE.exists():
+        message = f"ACCESSIBILITY AUDIT NOT RUN: {AXE} missing (npm ci --prefix tests/a11y)"
+        if os.environ.get("GDLA_REQUIRE_BROWSER") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(AXE_RUN)
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _wait_for_figures(page, expected: int) -> int:
     """How many figures are drawn, once all expected ones are or after 20 s."""
     if expected:
@@ -269,12 +290,16 @@ def _wait_for_figures(page, expected: int) -> int:
 
 
 def _cases():
-    cases = [("real", "index.html"), ("real", "instructors.html")]
+    cases = [("real", "index.html"), ("real", "instructors.html"), ("real", "search.html")]
     cases += [("real", f"{p.stem}.html") for p in nbtools.notebooks()]
     return cases + [("demo", "index.html"), ("demo", "04_demo.html")]
 
 
 # --- the checks ---------------------------------------------------------------------------------
+
+SEARCH_AND_PRINT: dict[str, float] = {}
+ADDED_LIMIT_MB = 10  # what search and the PDFs may add to the site
+
 
 def test_site_is_small_and_self_contained(sites):
     folder, pages = sites["real"]
@@ -302,7 +327,9 @@ def test_page(browser, sites, servers, site, page_name):
     origin = servers[site]
     notebook = pages[page_name]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    if page_name == "instructors.html":  # the README's "For instructors" section
+    if page_name == "search.html":  # the search box alone: no figure, no formula until one searches
+        figures, solutions, answered, formulas = 0, 0, [], 0
+    elif page_name == "instructors.html":  # the README's "For instructors" section
         teach = build_site.instructors_context(readme)
         figures, solutions, answered = 0, 0, []
         formulas = count_formulas(teach["before_md"]) + count_formulas(teach["after_md"])
@@ -366,6 +393,8 @@ def test_page(browser, sites, servers, site, page_name):
                 assert urllib.parse.unquote(anchor) in {urllib.parse.unquote(i) for i in ids}, (
                     f"{page_name}: link {href}: no element with that id")
         page.screenshot(path=f"{shot}-desktop.png", full_page=True)
+        violations = axe_violations(page)
+        assert not violations, f"{page_name}: axe-core finds serious/critical violations: {violations}"
         largest = max(sizes, key=sizes.get)
         print(f"\n{site}/{page_name}: {len(sizes)} files, {sum(sizes.values()) / 1e6:.2f} MB, "
               f"largest {largest} ({sizes[largest] / 1e6:.2f} MB)")
@@ -460,11 +489,12 @@ def test_site_folders_are_ignored():
 
 
 def test_figure_carries_its_text_alternative_as_aria_label():
-    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="img"), HTML-escaped."""
+    """A stored figure's layout.meta.alt becomes the figure's aria-label (role="figure": plotly's
+    controls inside it may not sit in an image), HTML-escaped."""
     alt = 'A line on a log axis: notice that it is straight & "steady".'
     spec = {"data": [{"type": "scatter", "y": [1, 2]}], "layout": {"title": {"text": "T"}, "meta": {"alt": alt}}}
     page = build_site.figure_html(spec, "fig-1")
-    assert re.search(r'<div class="gdla-figure" role="img" aria-label="([^"]*)">', page), page[:200]
+    assert re.search(r'<div class="gdla-figure" role="figure" aria-label="([^"]*)">', page), page[:200]
     label = re.search(r'aria-label="([^"]*)"', page).group(1)
     assert label == alt.replace("&", "&amp;").replace('"', "&quot;")
     without = build_site.figure_html({"data": [], "layout": {}}, "fig-2")
@@ -489,3 +519,103 @@ def test_deep_dives_are_marked_on_the_site():
     real = [c for c in build_site.site_copy(nbformat.read(ROOT / "notebooks" / "02_matrix_inverse_gd.ipynb", 4),
                                             "02")[0].cells if "gdla-deep-dive-label" in c.source]
     assert real, "notebook 02's deep dives get the label on the site"
+
+
+# --- search (Pagefind) and print (the lessons' PDFs) ---------------------------------------------
+
+def distinctive_word(name: str) -> str:
+    """A word of lesson `name`'s own prose that no other lesson's prose uses (its most frequent such
+    word of 7+ letters): a search for it must find that lesson."""
+    def words(path: Path) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "markdown" and "gdla-generated" not in cell.get("metadata", {}).get("tags", []):
+                for word in re.findall(r"\b[a-z]{7,}\b", _CODE.sub(" ", cell.source)):
+                    counts[word] = counts.get(word, 0) + 1
+        return counts
+    own = words(nbtools.NOTEBOOKS / name)
+    others = set().union(*(words(p) for p in nbtools.notebooks() if p.name != name))
+    return max((w for w in own if w not in others), key=lambda w: (own[w], w))
+
+
+@pytest.mark.parametrize("name", nbtools.ORDER)
+def test_search_finds_each_lesson(browser, servers, name):
+    """search.html?q=WORD, served over http as from any static host: Pagefind's results link the
+    lesson whose prose has the word (and the links resolve relative to the site's folder)."""
+    origin = servers["real"]
+    word = distinctive_word(name)
+    context, page, log, _ = _open(browser, f"{origin}search.html?q={word}", origin, DESKTOP)
+    try:
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=30_000)
+        links = page.evaluate("() => [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.href)")
+        page_url = origin + f"{Path(name).stem}.html"
+        assert any(link.split("#")[0] == page_url for link in links), f"searched {word!r}: {links}"
+        violations = axe_violations(page)  # the page with its results shown
+        assert not violations, f"search results: axe-core finds serious/critical violations: {violations}"
+        assert log == {"offsite": [], "errors": [], "failed": []}, log
+        print(f"\nsearch for {word!r}: {len(links)} result(s), {Path(name).stem} among them")
+    finally:
+        context.close()
+
+
+def test_search_says_what_to_do_from_a_file(browser, sites):
+    """Opened as a file (file://) the browser cannot load the index: the page says to serve the site."""
+    folder, _ = sites["real"]
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((folder / "search.html").as_uri())
+        assert page.locator("#gdla-search-file").is_visible()
+        assert "http.server" in page.inner_text("#gdla-search-file")
+    finally:
+        context.close()
+
+
+def _pdf_text(path: Path) -> tuple[int, str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    return len(reader.pages), "\n".join(p.extract_text() or "" for p in reader.pages)
+
+
+RAW_TEX = ("\\frac", "\\sigma", "\\nabla", "\\begin{", "\\mathbf", "\\|", "$$")
+
+
+@pytest.mark.parametrize("name", nbtools.ORDER)
+def test_each_lesson_has_a_pdf_with_every_figure_and_typeset_math(sites, name):
+    """pdf/<lesson>.pdf, linked from the lesson page: every figure's title is text in the PDF and no
+    formula is left as TeX source (printed before MathJax finished, `\\frac`, `\\sigma`... show).
+    A weak spot: a title also matches the code cell that sets it, so this check alone does not prove
+    a figure was drawn; the build guards that (it prints a page only once all its figures are drawn,
+    and fails otherwise)."""
+    folder, _ = sites["real"]
+    stem = Path(name).stem
+    pdf = folder / "pdf" / f"{stem}.pdf"
+    assert pdf.is_file(), "the site was built without its PDFs (is Chromium installed?)"
+    assert f'href="pdf/{stem}.pdf"' in (folder / f"{stem}.html").read_text(encoding="utf-8")
+    pages, text = _pdf_text(pdf)
+    flat = re.sub(r"\s+", "", text)
+    nb = nbformat.read(nbtools.NOTEBOOKS / name, as_version=4)
+    titles = []
+    for cell in nb.cells:
+        if "solution" in cell.get("metadata", {}).get("tags", []):
+            continue  # solutions are not printed
+        for output in cell.get("outputs", []):
+            spec = output.get("data", {}).get(PLOTLY_MIME)
+            if spec:
+                title = spec.get("layout", {}).get("title", "")
+                titles.append(title.get("text", "") if isinstance(title, dict) else title)
+    assert titles and all(titles), f"{name}: every figure needs a title to be found in the PDF"
+    missing = [t for t in titles if re.sub(r"\s+", "", t) not in flat]
+    assert not missing, f"{pdf.name} ({pages} pages) lacks the figures titled {missing}"
+    raw = [tex for tex in RAW_TEX if tex in text]
+    assert not raw, f"{pdf.name}: formulas printed as TeX source ({raw}): MathJax had not finished"
+    print(f"\n{pdf.name}: {pages} pages, {pdf.stat().st_size / 1e6:.2f} MB, {len(titles)} figures found")
+
+
+def test_search_and_print_add_little(sites):
+    """The search index and the PDFs add at most 10 MB (the site's 30 MB cap holds: above)."""
+    folder, _ = sites["real"]
+    added = (build_site.site_size(folder / "pagefind") + build_site.site_size(folder / "pdf")) / 1e6
+    print(f"\nsearch index + PDFs: {added:.1f} MB; the whole build took {SEARCH_AND_PRINT['build s']:.0f} s")
+    assert added <= ADDED_LIMIT_MB
