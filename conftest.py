@@ -34,6 +34,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_svd_battery.py": "SVD battery (seeds 0-9, β scan)",
     "tests/test_student.py": "student edition",
     "tests/test_jupyterhub.py": "JupyterHub",
+    "tests/test_image.py": "hub image (repo2docker layout)",
 }
 _seconds: dict[str, float] = defaultdict(float)
 REPORT: list[str] = []  # lines a stage wants in the final summary (emulated times, sweep times)
