@@ -68,9 +68,11 @@ def student_notebook(nb):
             cell.source = re.sub(r"\n{3,}", "\n\n", ANSWER.sub("\n\n", cell.source)).strip()
         if i in checks and "nbval-check-output" not in tags:
             tags.append("nbval-check-output")
-        if "nav-header" in tags:
+        if "nav-header" in tags or "nav-footer" in tags:  # badges and Colab links: the student branch
             cell.source = (cell.source.replace("/main?urlpath=", f"/{BRANCH}?urlpath=")
-                           .replace("/blob/main/", f"/blob/{BRANCH}/") + "\n\n" + BANNER)
+                           .replace("/blob/main/", f"/blob/{BRANCH}/"))
+        if "nav-header" in tags:
+            cell.source += "\n\n" + BANNER
     return nb
 
 

@@ -1,6 +1,6 @@
 """A class on JupyterHub: two students follow the course's nbgitpuller link and run lesson 01.
 
-A real JupyterHub (PyPI `jupyterhub`, 5.4 like the `jupyterhub-singleuser` of repo2docker's images)
+A real JupyterHub (PyPI `jupyterhub`, the 5.5.4 that binder/requirements.txt puts into the image)
 on 127.0.0.1, with the dummy authenticator, the simple local-process spawner (homes under the test's
 temporary folder) and `configurable-http-proxy` from npm (tests/hub/package.json, `npm ci`). Headless
 Chromium logs in as two students; each follows the nbgitpuller link (cloning an "upstream" copy of
