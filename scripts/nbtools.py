@@ -48,9 +48,12 @@ def repository_url() -> str:
 
 
 HUB_PLACEHOLDER = "<your-hub>"
+# The branch a class pulls: the student edition (scripts/student.py), published by the instructor;
+# for a term of its own, a branch of its own (nbgitpuller follows a branch, not a tag: nbgitpuller#361).
+CLASS_BRANCH = "student"
 
 
-def nbgitpuller_link(hub: str = HUB_PLACEHOLDER, repo: str | None = None, branch: str = "main",
+def nbgitpuller_link(hub: str = HUB_PLACEHOLDER, repo: str | None = None, branch: str = CLASS_BRANCH,
                      notebook: str | None = None) -> str:
     """The nbgitpuller link that puts the course into a student's home on a JupyterHub.
 
