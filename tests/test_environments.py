@@ -219,3 +219,18 @@ def test_the_images_notebook_agrees_with_its_jupyterlab():
     assert metadata.version("notebook") == binder["notebook"], "re-run python3 scripts/course.py setup --dev"
     wants = next(Requirement(r) for r in metadata.requires("notebook") if Requirement(r).name == "jupyterlab")
     assert Version(binder["jupyterlab"]) in wants.specifier, f"notebook {binder['notebook']} wants {wants}"
+
+
+def test_the_workflow_installs_the_hubs_proxy_and_lets_course_py_choose_torch():
+    workflow = (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+    assert "npm ci --prefix tests/hub" in workflow, "the JupyterHub test needs configurable-http-proxy"
+    assert "--torch-cpu-index" not in workflow and "python scripts/course.py test" in workflow
+    assert "npm ci --prefix tests/hub" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_helm_instructions_name_the_chart_version():
+    # Zero to JupyterHub 4.4.0 runs JupyterHub 5.5.0 (its changelog); without --version helm takes
+    # whatever is newest.
+    for text in ((ROOT / "jupyterhub" / "values.yaml").read_text(), (ROOT / "README.md").read_text()):
+        commands = [line for line in text.splitlines() if "helm upgrade --install" in line]
+        assert commands and all("--version 4.4.0" in line for line in commands), commands
