@@ -11,9 +11,10 @@ to the end. Then the term branch changes and student A follows the link a second
 untouched files arrive, and on the file both changed the student's version wins. Every process is
 started and stopped here, by PID.
 
-That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit PYTHONPATH=tests python -m pytest -p _hub_faults
+That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit|solutions PYTHONPATH=tests python -m pytest -p _hub_faults
 tests/test_jupyterhub.py` runs it with a broken nbgitpuller link, a notebook cell that raises in the
-students' sessions, or a pull that loses the student's edit (tests/_hub_faults.py); each must fail.
+students' sessions, a pull that loses the student's edit, or the instructors' notebooks on the term branch
+(tests/_hub_faults.py); each must fail.
 """
 
 from __future__ import annotations
