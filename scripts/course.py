@@ -138,10 +138,11 @@ def write_constraints(build: str) -> Path:
     return path
 
 
-def installed_torch(python: Path) -> str | None:
-    out = subprocess.run([str(python), "-m", "pip", "show", "torch"], capture_output=True, text=True)
-    return next((line.split(":", 1)[1].strip() for line in out.stdout.splitlines()
-                 if line.startswith("Version:")), None)
+def installed_torch(venv: Path) -> str | None:
+    """The torch version installed in venv ("2.13.0+cpu"), read from its metadata folder's name."""
+    found = [*venv.glob("lib/python3*/site-packages/torch-*.dist-info"),  # Linux, macOS
+             *venv.glob("Lib/site-packages/torch-*.dist-info")]  # Windows
+    return found[0].name.removeprefix("torch-").removesuffix(".dist-info") if found else None
 
 
 def setup(level: str = "runtime", asked: str | None = None) -> Path:
@@ -163,10 +164,11 @@ def setup(level: str = "runtime", asked: str | None = None) -> Path:
           flush=True)
     _run([python, "-m", "pip", "install", "--quiet", f"pip=={PIP_VERSION}"])
     version = locked_torch()
-    have = installed_torch(python)
+    have = installed_torch(VENV)
     if have and (choice.build == "cpu") != have.endswith("+cpu"):  # switching builds
         _run([python, "-m", "pip", "uninstall", "--quiet", "--yes", "torch"])
-    local = choice.build == "cpu" and local_cpu_wheel(python, version)
+    # Nothing to fetch when the wheel is installed already; else ask pip whether it has one without an index.
+    local = choice.build == "cpu" and (have == f"{version}+cpu" or local_cpu_wheel(python, version))
     if local:
         print(f"torch=={version}+cpu is available without PyTorch's index (pip's find-links)", flush=True)
     constraints = write_constraints(choice.build)

@@ -104,7 +104,7 @@ def test_setup_runs_these_commands_and_says_why(tmp_path, monkeypatch, capsys, s
     # raising=False: the same test runs against a course.py that lacks them (and shows what it does)
     monkeypatch.setattr(course, "nvidia_driver", lambda: driver, raising=False)
     monkeypatch.setattr(course, "local_cpu_wheel", lambda python, version: local, raising=False)
-    monkeypatch.setattr(course, "installed_torch", lambda python: None, raising=False)
+    monkeypatch.setattr(course, "installed_torch", lambda venv: None, raising=False)
     monkeypatch.setattr(course, "_run", lambda cmd, **kw: ran.append([str(c) for c in cmd]))
     monkeypatch.setattr(course, "drop_retired", lambda python: None)
     course.setup("runtime")
@@ -116,3 +116,10 @@ def test_setup_runs_these_commands_and_says_why(tmp_path, monkeypatch, capsys, s
     assert "PyTorch: " in said
     if system == "Linux":
         assert ("--torch-cuda" if not driver else "--torch-cpu") in said
+
+
+def test_the_installed_torch_is_read_from_the_venv(tmp_path):
+    assert course.installed_torch(tmp_path) is None
+    (tmp_path / "lib" / "python3.11" / "site-packages" / "torch-2.13.0+cpu.dist-info").mkdir(parents=True)
+    assert course.installed_torch(tmp_path) == "2.13.0+cpu"
+    assert course.installed_torch(ROOT / ".venv") in (None, "2.13.0", "2.13.0+cpu")
