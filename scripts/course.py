@@ -138,11 +138,15 @@ def write_constraints(build: str) -> Path:
     return path
 
 
+def installed_version(venv: Path, name: str) -> str | None:
+    """The version of a package installed in venv ("2.13.0+cpu"), read from its metadata folder's name."""
+    found = [*venv.glob(f"lib/python3*/site-packages/{name}-*.dist-info"),  # Linux, macOS
+             *venv.glob(f"Lib/site-packages/{name}-*.dist-info")]  # Windows
+    return found[0].name.removeprefix(f"{name}-").removesuffix(".dist-info") if found else None
+
+
 def installed_torch(venv: Path) -> str | None:
-    """The torch version installed in venv ("2.13.0+cpu"), read from its metadata folder's name."""
-    found = [*venv.glob("lib/python3*/site-packages/torch-*.dist-info"),  # Linux, macOS
-             *venv.glob("Lib/site-packages/torch-*.dist-info")]  # Windows
-    return found[0].name.removeprefix("torch-").removesuffix(".dist-info") if found else None
+    return installed_version(venv, "torch")
 
 
 def setup(level: str = "runtime", asked: str | None = None) -> Path:
@@ -269,7 +273,8 @@ def main(argv: list[str]) -> int:
             _run([sys.executable, "-m", "venv", VENV])
         uv = next(line.split("#")[0].strip() for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
                   if line.startswith("uv=="))
-        _run([python, "-m", "pip", "install", "--quiet", uv])
+        if installed_version(VENV, "uv") != uv.split("==")[1]:
+            _run([python, "-m", "pip", "install", "--quiet", uv])
         return subprocess.call([str(python), "scripts/lock.py", *rest], cwd=ROOT)
     if command == "student":
         return subprocess.call([str(setup("dev", asked)), "scripts/student.py", *rest], cwd=ROOT)

@@ -24,6 +24,7 @@ to move one, change its pin in requirements*.txt, or delete its line from the lo
 from __future__ import annotations
 
 import configparser
+import functools
 import os
 import re
 import subprocess
@@ -97,14 +98,15 @@ def find_links() -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def torch_source(version: str) -> list[str]:
+@functools.cache
+def torch_source(version: str) -> tuple[str, ...]:
     """uv options that make torch==VERSION+cpu's metadata available: a local wheel if pip's
     configuration offers one (no network), else PyTorch's CPU index."""
     for location in find_links():
         folder = Path(location.removeprefix("file://"))
         if folder.is_dir() and any(folder.glob(f"torch-{version}+cpu-*.whl")):
-            return ["--find-links", str(folder)]
-    return ["--index", PYTORCH_CPU_INDEX, "--index-strategy", "unsafe-best-match"]
+            return ("--find-links", str(folder))
+    return ("--index", PYTORCH_CPU_INDEX, "--index-strategy", "unsafe-best-match")
 
 
 def _requirement_lines(name: str) -> list[str]:
@@ -120,8 +122,11 @@ def _requirement_lines(name: str) -> list[str]:
     return lines
 
 
-def _uv(*args: str) -> None:
+def _uv(*args: str, offline_first: bool = False) -> None:
     cmd = [sys.executable, "-m", "uv", "pip", "compile", "--quiet", "--no-header", "--no-annotate", *args]
+    if offline_first:  # uv's cache has every package the universal resolution just read: 5 s, not 19
+        if subprocess.run([*cmd, "--offline"], cwd=ROOT, capture_output=True).returncode == 0:
+            return
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"uv failed:\n{' '.join(cmd)}\n{result.stderr}")
@@ -163,7 +168,7 @@ def linux_closure(tmp: Path) -> dict[str, str]:
     out = tmp / "linux.txt"
     _uv(str(wanted), "--python-platform", "x86_64-manylinux_2_28", "--python-version", IMAGE_PYTHON,
         "--constraint", str(constraints), "--override", str(overrides), *torch_source(version),
-        "--output-file", str(out))
+        "--output-file", str(out), offline_first=True)
     return pins(out)
 
 
