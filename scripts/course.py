@@ -117,9 +117,7 @@ def local_cpu_wheel(python: Path | str, version: str) -> bool:
 def torch_commands(python: Path | str, choice: TorchChoice, version: str, local_wheel: bool,
                    requirements: str, constraints: str) -> list[list[str]]:
     """The pip commands that install the requirements with the chosen torch build."""
-    # --no-compile: Python writes a module's bytecode when it is first imported; pip compiling every
-    # module up front added 248 MB of __pycache__ to a fresh lab .venv (measured), mostly never used.
-    pip = [str(python), "-m", "pip", "install", "--quiet", "--no-compile"]
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
     main = [*pip, "-r", requirements, "-c", constraints]
     if choice.build == "pypi":
         return [main]

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import course  # noqa: E402
 
 PY = "/venv/bin/python"
-PIP = [PY, "-m", "pip", "install", "--quiet", "--no-compile"]
+PIP = [PY, "-m", "pip", "install", "--quiet"]
 MAIN = [*PIP, "-r", "requirements.txt", "-c", "constraints.txt"]
 
 
