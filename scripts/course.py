@@ -60,7 +60,7 @@ def _run(cmd: list[str | os.PathLike], **kwargs) -> None:
 
 
 # --- Which PyTorch build --------------------------------------------------------------------------
-# PyPI's Linux torch is a CUDA build that pulls ~15 nvidia-* wheels (a 5.4 GB .venv, measured); the
+# PyPI's Linux torch is a CUDA build that pulls ~15 nvidia-* wheels (a fresh clone's .venv: 5.4 GB); the
 # course needs only the CPU, so Linux gets PyTorch's +cpu wheel unless the machine has an NVIDIA driver.
 
 NVIDIA_SIGNS = ("/proc/driver/nvidia", "/usr/lib/wsl/lib/nvidia-smi")  # the kernel driver; WSL's GPU
@@ -172,7 +172,8 @@ def setup(level: str = "runtime", asked: str | None = None) -> Path:
     # Nothing to fetch when the wheel is installed already; else ask pip whether it has one without an index.
     local = choice.build == "cpu" and (have == f"{version}+cpu" or local_cpu_wheel(python, version))
     if local:
-        print(f"torch=={version}+cpu is available without PyTorch's index (pip's find-links)", flush=True)
+        where = "installed already" if have == f"{version}+cpu" else "available without PyTorch's index"
+        print(f"torch=={version}+cpu is {where}", flush=True)
     constraints = write_constraints(choice.build)
     for cmd in torch_commands(python, choice, version, local, REQUIREMENTS[level], str(constraints)):
         _run(cmd)
