@@ -38,6 +38,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_student.py": "student edition",
     "tests/test_grading": "grading (nbgrader)",
     "tests/test_jupyterhub.py": "JupyterHub",
+    "tests/test_image.py": "hub image (repo2docker layout)",
 }
 _seconds: dict[str, float] = defaultdict(float)
 REPORT: list[str] = []  # lines a stage wants in the final summary (emulated times, sweep times)

@@ -48,9 +48,12 @@ def repository_url() -> str:
 
 
 HUB_PLACEHOLDER = "<your-hub>"
+# The branch a class pulls: the student edition (scripts/student.py), published by the instructor;
+# for a term of its own, a branch of its own (nbgitpuller follows a branch, not a tag: nbgitpuller#361).
+CLASS_BRANCH = "student"
 
 
-def nbgitpuller_link(hub: str = HUB_PLACEHOLDER, repo: str | None = None, branch: str = "main",
+def nbgitpuller_link(hub: str = HUB_PLACEHOLDER, repo: str | None = None, branch: str = CLASS_BRANCH,
                      notebook: str | None = None) -> str:
     """The nbgitpuller link that puts the course into a student's home on a JupyterHub.
 
@@ -77,14 +80,27 @@ def title_of(name: str) -> str:
     return name
 
 
+def version() -> str:
+    """The package's version (pyproject.toml); its release is the git tag v{version}."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def release_tag() -> str:
+    return f"v{version()}"
+
+
+def colab_url(name: str, branch: str = "main") -> str:
+    """Colab's address of a notebook of the repository (Colab opens it from GitHub)."""
+    owner_repo = repository_url().split("github.com/")[1]
+    return f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/notebooks/{name}"
+
+
 def badges(name: str) -> str:
     """Markdown for the Binder and Colab launch badges of one notebook."""
-    url = repository_url()
-    owner_repo = url.split("github.com/")[1]
+    owner_repo = repository_url().split("github.com/")[1]
     binder = f"https://mybinder.org/v2/gh/{owner_repo}/main?urlpath=lab/tree/notebooks/{name}"
-    colab = f"https://colab.research.google.com/github/{owner_repo}/blob/main/notebooks/{name}"
     return (f"[![Launch on Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
-            f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
+            f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(name)})")
 
 
 def _neighbours(name: str) -> tuple[str | None, str | None]:
@@ -92,14 +108,25 @@ def _neighbours(name: str) -> tuple[str | None, str | None]:
     return (ORDER[i - 1] if i > 0 else None), (ORDER[i + 1] if i + 1 < len(ORDER) else None)
 
 
+# Links that work in JupyterLab, on GitHub and on Colab: a neighbouring lesson by its relative path
+# (JupyterLab opens it beside this one; GitHub shows it; the site maps it to its page) followed by its
+# Colab address (a relative link leads nowhere on Colab); the course overview by its absolute address.
+def _lesson_link(name: str) -> str:
+    return f"[{title_of(name)}]({name}) ([Colab]({colab_url(name)}))"
+
+
+def overview_url() -> str:
+    return f"{repository_url()}#readme"
+
+
 def header_source(name: str) -> str:
     prev, nxt = _neighbours(name)
     parts = [f"**Lesson {ORDER.index(name) + 1} of {len(ORDER)}** of "
-             "[Gradient Descent Linear Algebra](../README.md)"]
+             f"[Gradient Descent Linear Algebra]({overview_url()})"]
     if prev:
-        parts.append(f"← previous: [{title_of(prev)}]({prev})")
+        parts.append(f"← previous: {_lesson_link(prev)}")
     if nxt:
-        parts.append(f"next: [{title_of(nxt)}]({nxt}) →")
+        parts.append(f"next: {_lesson_link(nxt)} →")
     return badges(name) + "\n\n" + " · ".join(parts)
 
 
@@ -107,22 +134,26 @@ def footer_source(name: str) -> str:
     prev, nxt = _neighbours(name)
     links = []
     if prev:
-        links.append(f"← [{title_of(prev)}]({prev})")
-    links.append("[Course overview](../README.md)")
+        links.append(f"← {_lesson_link(prev)}")
+    links.append(f"[Course overview]({overview_url()})")
     if nxt:
-        links.append(f"[{title_of(nxt)}]({nxt}) →")
+        links.append(f"{_lesson_link(nxt)} →")
     return "---\n\n" + " | ".join(links)
 
 
 def colab_source() -> str:
+    """The first code cell: on Colab, install gdla_helpers of the release this notebook belongs to
+    (the tag v{version}; --no-deps keeps Colab's own torch, numpy, pandas and plotly)."""
     return (
-        "# On Google Colab, install the course helpers first; anywhere else this cell does nothing.\n"
+        f"# On Google Colab, install the course helpers of this notebook's release ({release_tag()});\n"
+        "# anywhere else this cell does nothing.\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", \"--no-deps\",\n"
-        f'                    "gdla-helpers @ git+{repository_url()}"], check=True)'
+        f'    release = "gdla-helpers @ git+{repository_url()}@{release_tag()}"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", release],\n'
+        "                   check=True)"
     )
 
 

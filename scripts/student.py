@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the student edition of the course into build/student/ (derived: never edit it by hand).
 
-    python scripts/course.py student          # or: python scripts/student.py [OUT_DIR]
+    python scripts/course.py student          # or: python scripts/student.py [OUT_DIR] [--branch NAME]
 
 What changes from the instructors' edition (the repository's notebooks):
 - solution cells (tag `solution`) are removed, with their outputs;
@@ -9,9 +9,11 @@ What changes from the instructors' edition (the repository's notebooks):
 - each exercise's check cell (the first `gh.check_` cell from its scaffold `name = None  # your code`
   on) is tagged `nbval-check-output`, so that nbval checks that it still prints "not attempted yet"
   when the edition is re-executed;
-- the header says "Student edition", and the launch badges point at the branch `student` of the
-  repository (publish build/student there: see the instructors' page), not at `main`, whose
-  notebooks hold the solutions.
+- the header says "Student edition", and the launch badges and Colab links point at the branch
+  `student` of the repository (or the one given by --branch; publish build/student there: see the
+  instructors' page), not at `main`, whose notebooks hold the solutions;
+- it carries what Binder needs to build it on its own (binder/, the package, pyproject.toml), so
+  that a Binder session of the student branch holds no solution anywhere.
 Everything else, stored outputs included, stays as in the instructors' edition: the stored outputs
 come from one clean run of the full notebooks, and the solution cells' outputs go with the cells.
 """
@@ -33,6 +35,8 @@ import nbtools  # noqa: E402
 
 OUT = ROOT / "build" / "student"
 BRANCH = "student"
+# What Binder needs to build the edition on its own: binder/ (whose postBuild installs the package).
+ENVIRONMENT = ("binder", "gdla_helpers", "pyproject.toml", "LICENSE")
 SCAFFOLD = nbtools.SCAFFOLD  # an exercise's cell for the learner's answer
 ANSWER = re.compile(r"\n*<details><summary>Answer</summary>.*?</details>\n?", re.S)
 BANNER = ("**Student edition**: the exercises' solutions and the quiz answers are not included. "
@@ -57,7 +61,7 @@ def exercise_checks(nb) -> list[int]:
     return found
 
 
-def student_notebook(nb):
+def student_notebook(nb, branch: str = BRANCH):
     """A copy of nb without solutions and quiz answers, exercise checks tagged for nbval."""
     nb = copy.deepcopy(nb)
     nb.cells = [cell for cell in nb.cells if not is_solution(cell)]
@@ -68,9 +72,11 @@ def student_notebook(nb):
             cell.source = re.sub(r"\n{3,}", "\n\n", ANSWER.sub("\n\n", cell.source)).strip()
         if i in checks and "nbval-check-output" not in tags:
             tags.append("nbval-check-output")
+        if "nav-header" in tags or "nav-footer" in tags:  # badges and Colab links: the student branch
+            cell.source = (cell.source.replace("/main?urlpath=", f"/{branch}?urlpath=")
+                           .replace("/blob/main/", f"/blob/{branch}/"))
         if "nav-header" in tags:
-            cell.source = (cell.source.replace("/main?urlpath=", f"/{BRANCH}?urlpath=")
-                           .replace("/blob/main/", f"/blob/{BRANCH}/") + "\n\n" + BANNER)
+            cell.source += "\n\n" + BANNER
     return nb
 
 
@@ -80,17 +86,26 @@ def student_readme() -> str:
              "answer is right; the solutions are in the instructors' edition.", ""]
     for name in nbtools.ORDER:
         lines.append(f"- [{nbtools.title_of(name)}](notebooks/{name})")
+    lines += ["", "To start a lesson afresh, delete your copy of it and follow your class link again: it",
+              "brings back the original and leaves your other files alone. A Binder session is temporary:",
+              "download the notebooks you changed (File → Download) before you close it."]
     return "\n".join(lines) + "\n"
 
 
-def build(out: Path = OUT) -> list[Path]:
-    """Write the student edition into out/ (notebooks/ and README.md); return the notebooks."""
+def build(out: Path = OUT, branch: str = BRANCH) -> list[Path]:
+    """Write the student edition into out/ (notebooks/, README.md and ENVIRONMENT); return the notebooks."""
     if out.exists():
         shutil.rmtree(out)
     (out / "notebooks").mkdir(parents=True)
+    for name in ENVIRONMENT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, out / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy2(source, out / name)
     written = []
     for name in nbtools.ORDER:
-        nb = student_notebook(nbformat.read(nbtools.NOTEBOOKS / name, as_version=4))
+        nb = student_notebook(nbformat.read(nbtools.NOTEBOOKS / name, as_version=4), branch)
         path = out / "notebooks" / name
         nbtools.write(nb, path)
         written.append(path)
@@ -99,8 +114,13 @@ def build(out: Path = OUT) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    branch = BRANCH
+    if "--branch" in argv:
+        i = argv.index("--branch")
+        branch = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
     out = Path(argv[0]).resolve() if argv else OUT
-    for path in build(out):
+    for path in build(out, branch):
         print(f"{path.relative_to(out)}: {path.stat().st_size // 1024} KB")
     print(f"student edition written to {out}")
     return 0

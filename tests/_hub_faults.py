@@ -3,6 +3,7 @@
     GDLA_HUB_FAULT=link PYTHONPATH=tests python -m pytest -p _hub_faults tests/test_jupyterhub.py   # must fail
     GDLA_HUB_FAULT=error      ...   # a cell of notebook 01 raises in the students' sessions
     GDLA_HUB_FAULT=lost-edit  ...   # the pull overwrites the student's edit
+    GDLA_HUB_FAULT=solutions  ...   # the term branch holds the instructors' notebooks (solutions)
 
 Each fault changes only what the test is given (the link, the upstream repository, the student's
 home after the pull's preparation), never the test's assertions.
@@ -15,7 +16,7 @@ import os
 
 import pytest
 
-FAULTS = ("link", "error", "lost-edit")
+FAULTS = ("link", "error", "lost-edit", "solutions")
 
 
 def _broken_link(original):
@@ -34,6 +35,16 @@ def _raising_upstream(original, module):
                                "source": ["raise RuntimeError('a cell that fails in class')"]})
         path.write_text(json.dumps(nb, indent=1))
         module._git("commit", "-qam", "a broken cell", cwd=upstream)
+        return upstream
+    return make
+
+
+def _solutions_published(original, module):
+    def make(tmp):
+        upstream = original(tmp)
+        for name in module.nbtools.ORDER:  # the instructors' edition where the student edition belongs
+            (upstream / "notebooks" / name).write_bytes((module.nbtools.NOTEBOOKS / name).read_bytes())
+        module._git("commit", "-qam", "the instructors' notebooks", cwd=upstream)
         return upstream
     return make
 
@@ -59,5 +70,7 @@ def _hub_fault(request, monkeypatch):
         monkeypatch.setattr(module.nbtools, "nbgitpuller_link", _broken_link(module.nbtools.nbgitpuller_link))
     elif fault == "error":
         monkeypatch.setattr(module, "_make_upstream", _raising_upstream(module._make_upstream, module))
+    elif fault == "solutions":
+        monkeypatch.setattr(module, "_make_upstream", _solutions_published(module._make_upstream, module))
     else:
         monkeypatch.setattr(module, "_upstream_moves_on", _losing_pull(module._upstream_moves_on))

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -44,10 +45,60 @@ def test_runtime_sets_agree():
 
 
 def test_pins_match_the_lock():
-    locked = lock.pins(ROOT / "requirements-lock.txt")
+    locked = lock.all_pins(ROOT / "requirements-lock.txt")
     for name in ("requirements.txt", "requirements-dev.txt", "binder/requirements.txt"):
         for package, version in lock.pins(ROOT / name).items():
-            assert locked.get(package) == version.split("+")[0], f"{name}: {package}=={version}"
+            assert version in locked.get(package, ()) or (package == "torch" and f"{version}+cpu" in locked[package]), (
+                f"{name}: {package}=={version}")
+
+
+def test_no_cuda_package_reaches_the_lock_or_binder():
+    # PyPI's Linux torch pulls nvidia-*, cuda-* and triton (several GB); Binder and the lock get the CPU build.
+    for name in ("requirements-lock.txt", "binder/requirements.txt", "environment.yml"):
+        found = lock.cuda_lines((ROOT / name).read_text())
+        assert not found, f"{name} has CUDA packages: {found}"
+
+
+def test_the_lock_is_universal():
+    # One resolution for Linux, macOS and Windows: the platform-only packages carry their markers, and
+    # torch is the +cpu build on Linux only.
+    lines = (ROOT / "requirements-lock.txt").read_text().splitlines()
+    assert any(line.startswith("torch==2.13.0+cpu ;") and "sys_platform == 'linux'" in line for line in lines)
+    assert any(line.startswith("torch==2.13.0 ;") and "sys_platform != 'linux'" in line for line in lines)
+    for package, marker in (("pywinpty", "os_name == 'nt'"), ("colorama", "sys_platform == 'win32'"),
+                            ("appnope", "sys_platform == 'darwin'")):
+        assert any(line.startswith(f"{package}==") and marker in line for line in lines), package
+    assert "uv pip compile --universal" in "\n".join(lines[:5])
+
+
+def test_the_image_python_is_repo2dockers():
+    import repo2docker
+
+    conda_lock = (Path(repo2docker.__file__).parent / "buildpacks" / "conda" /
+                  "environment.py-3.11-linux-64.lock").read_text()
+    assert re.search(r"/python-([0-9.]+)-h[^/]*_cpython", conda_lock).group(1) == lock.IMAGE_PYTHON
+
+
+# The two tests below run uv (a dev requirement) and need PyPI, as `course.py lock` does.
+@pytest.mark.slow
+def test_relocking_reproduces_the_lock_quickly(tmp_path):
+    pytest.importorskip("uv")
+    out = tmp_path / "lock.txt"
+    out.write_text((ROOT / "requirements-lock.txt").read_text())
+    start = time.perf_counter()
+    lock.resolve(tmp_path, out)
+    seconds = time.perf_counter() - start
+    assert out.read_text() == (ROOT / "requirements-lock.txt").read_text(), (
+        "requirements-lock.txt is not what `python3 scripts/course.py lock` writes: re-lock")
+    assert seconds < 60, f"re-locking took {seconds:.0f} s"
+
+
+@pytest.mark.slow
+def test_without_a_cpu_wheel_the_lock_fails_instead_of_taking_cuda(tmp_path):
+    pytest.importorskip("uv")
+    out = tmp_path / "lock.txt"
+    with pytest.raises(SystemExit, match="torch"):
+        lock.resolve(tmp_path, out, source=[])  # PyPI only: it has no +cpu wheel
 
 
 # Packages that build a parser when imported (rfc3987-syntax's Earley grammar: 2.5-3.3 s natively,
@@ -100,7 +151,8 @@ def test_binder_files():
     post_build = ROOT / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
     text = post_build.read_text()
-    assert "set -euo pipefail" in text and "pip install --no-deps --editable ." in text
+    assert "set -euo pipefail" in text and "pip install --no-deps --no-cache-dir ." in text
+    assert "--editable" not in text and " -e " not in text, "Z2JH hides REPO_DIR: install non-editable"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
     assert not (ROOT / "binder" / "environment.yml").exists(), "it would win over requirements.txt"
 
@@ -149,7 +201,36 @@ def test_the_hub_we_test_matches_the_image_and_nbgitpuller_is_in_it():
 
     conda_lock = (Path(repo2docker.__file__).parent / "buildpacks" / "conda" /
                   "environment.py-3.11-linux-64.lock").read_text()
-    image = re.search(r"/jupyterhub-singleuser-([0-9.]+)-", conda_lock).group(1)
-    assert lock.pins(ROOT / "requirements-dev.txt")["jupyterhub"] == image, (
-        f"the images repo2docker builds carry jupyterhub-singleuser {image}: test the same hub")
+    base = Version(re.search(r"/jupyterhub-singleuser-([0-9.]+)-", conda_lock).group(1))
+    hub = Version(lock.pins(ROOT / "requirements-dev.txt")["jupyterhub"])
+    # binder/requirements.txt upgrades the base image's jupyterhub-singleuser to the hub we test.
+    assert _binder_pins()["jupyterhub"] == str(hub), "the image's jupyterhub-singleuser is the hub we test"
+    assert hub.major == base.major, f"repo2docker's images carry JupyterHub {base.major}.x; test that major"
+    # 5.4.4 (open redirect), 5.4.5 (CSRF) and 5.5.0 (denial of service) are security releases.
+    assert hub >= Version("5.5.0"), f"jupyterhub {hub} lacks the 5.4.4-5.5.0 security fixes"
     assert "nbgitpuller" in _binder_pins(), "nbgitpuller must be in the single-user image (binder/)"
+
+
+def test_the_images_notebook_agrees_with_its_jupyterlab():
+    # The base image's notebook 7.4.7 requires jupyterlab<4.5; binder/ pins a notebook that admits 4.6.
+    from importlib import metadata
+
+    binder = _binder_pins()
+    assert metadata.version("notebook") == binder["notebook"], "re-run python3 scripts/course.py setup --dev"
+    wants = next(Requirement(r) for r in metadata.requires("notebook") if Requirement(r).name == "jupyterlab")
+    assert Version(binder["jupyterlab"]) in wants.specifier, f"notebook {binder['notebook']} wants {wants}"
+
+
+def test_the_workflow_installs_the_hubs_proxy_and_lets_course_py_choose_torch():
+    workflow = (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+    assert "npm ci --prefix tests/hub" in workflow, "the JupyterHub test needs configurable-http-proxy"
+    assert "--torch-cpu-index" not in workflow and "python scripts/course.py test" in workflow
+    assert "npm ci --prefix tests/hub" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_helm_instructions_name_the_chart_version():
+    # Zero to JupyterHub 4.4.0 runs JupyterHub 5.5.0 (its changelog); without --version helm takes
+    # whatever is newest.
+    for text in ((ROOT / "jupyterhub" / "values.yaml").read_text(), (ROOT / "README.md").read_text()):
+        commands = [line for line in text.splitlines() if "helm upgrade --install" in line]
+        assert commands and all("--version 4.4.0" in line for line in commands), commands

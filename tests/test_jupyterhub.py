@@ -1,16 +1,20 @@
-"""A class on JupyterHub: two students follow the course's nbgitpuller link and run lesson 01.
+"""A class on JupyterHub: two students follow the class's nbgitpuller link and run lesson 01.
 
-A real JupyterHub (PyPI `jupyterhub`, 5.4 like the `jupyterhub-singleuser` of repo2docker's images)
+A real JupyterHub (PyPI `jupyterhub`, the 5.5.4 that binder/requirements.txt puts into the image)
 on 127.0.0.1, with the dummy authenticator, the simple local-process spawner (homes under the test's
-temporary folder) and `configurable-http-proxy` from npm (tests/hub/package.json, `npm ci`). Headless
-Chromium logs in as two students; each follows the nbgitpuller link (cloning an "upstream" copy of
-this repository from a local path), lands in JupyterLab with notebook 01 and runs it to the end.
-Then upstream changes and student A pulls again: new and untouched files arrive, and on the file
-both changed the student's version wins. Every process is started and stopped here, by PID.
+temporary folder) and `configurable-http-proxy` from npm (tests/hub/package.json, `npm ci`). The
+instructor's repository (a clone of this one, from a local path) has a branch for the term holding
+the student edition (scripts/student.py), and the class link pulls that branch. Headless Chromium
+logs in as two students; each follows the link, lands in JupyterLab with notebook 01 of the student
+edition (its banner shown, no solution cell and no quiz answer in any pulled notebook) and runs it
+to the end. Then the term branch changes and student A follows the link a second time: new and
+untouched files arrive, and on the file both changed the student's version wins. Every process is
+started and stopped here, by PID.
 
-That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit PYTHONPATH=tests python -m pytest -p _hub_faults
+That it can fail: `GDLA_HUB_FAULT=link|error|lost-edit|solutions PYTHONPATH=tests python -m pytest -p _hub_faults
 tests/test_jupyterhub.py` runs it with a broken nbgitpuller link, a notebook cell that raises in the
-students' sessions, or a pull that loses the student's edit (tests/_hub_faults.py); each must fail.
+students' sessions, a pull that loses the student's edit, or the instructors' notebooks on the term branch
+(tests/_hub_faults.py); each must fail.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOK = nbtools.ORDER[0]
 SHOTS = SCREENSHOTS / "jupyterhub"
 PASSWORD = "class-of-2026"
+TERM_BRANCH = "student-2027-spring"  # the branch an instructor publishes the student edition to
 
 
 def _requirements() -> tuple[str, str]:
@@ -64,10 +69,23 @@ def _git(*args, cwd: Path) -> str:
 
 
 def _make_upstream(tmp: Path) -> Path:
-    """The instructor's repository: a clone of this one (nbgitpuller clones it from a local path)."""
+    """The instructor's repository: a clone of this one (nbgitpuller clones it from a local path) with
+    the student edition published, as the README says, to a branch of its own for the term."""
     upstream = tmp / "gdla-course"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(upstream)], check=True)
+    edition = tmp / "student-edition"
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "student.py"), str(edition), "--branch", TERM_BRANCH],
+                   check=True, capture_output=True)
+    _git("checkout", "-q", "--orphan", TERM_BRANCH, cwd=upstream)
+    _git("rm", "-rqf", ".", cwd=upstream)
+    shutil.copytree(edition, upstream, dirs_exist_ok=True)
+    _git("add", "-A", cwd=upstream)
+    _git("commit", "-qm", "student edition for the term", cwd=upstream)
     return upstream
+
+
+def _title(text: str) -> str:
+    return text.splitlines()[0]
 
 
 def _upstream_moves_on(upstream: Path) -> None:
@@ -76,8 +94,8 @@ def _upstream_moves_on(upstream: Path) -> None:
     (upstream / "NEW_LESSON.md").write_text("A new lesson.\n")
     (upstream / "LICENSE").write_text((upstream / "LICENSE").read_text() + "\nUpdated.\n")
     readme_up = upstream / "README.md"
-    readme_up.write_text(readme_up.read_text().replace("# Gradient Descent Linear Algebra (gdla)",
-                                                       "# Gradient Descent Linear Algebra, 2nd ed."))
+    text = readme_up.read_text()
+    readme_up.write_text(text.replace(_title(text), "# Gradient Descent Linear Algebra, 2nd ed.", 1))
     _git("commit", "-qam", "upstream changes", cwd=upstream)
     _git("add", "NEW_LESSON.md", cwd=upstream)
     _git("commit", "-qm", "a new lesson", cwd=upstream)
@@ -166,11 +184,28 @@ def _follow(page, link: str, user: str) -> None:
                              f"the browser stayed at {page.url}, showing: {text}") from None
 
 
+def _no_solutions(home: Path, user: str) -> list[str]:
+    """What a student must not get from the class link: solution cells, quiz answers."""
+    import nbformat
+
+    problems = []
+    for name in nbtools.ORDER:
+        nb = nbformat.read(home / "notebooks" / name, as_version=4)
+        if any("solution" in c.metadata.get("tags", []) for c in nb.cells):
+            problems.append(f"{user}: {name} has solution cells")
+        if any("<summary>Answer</summary>" in c.source for c in nb.cells if c.cell_type == "markdown"):
+            problems.append(f"{user}: {name} has quiz answers")
+    return problems
+
+
 def _pull_and_run(page, link: str, user: str, home: Path) -> list[str]:
     """Follow the nbgitpuller link, then Run All; return the problems seen."""
     _follow(page, link, user)
     page.wait_for_function("() => window.gdlaState().status.endsWith('| Idle')", timeout=120_000)
     page.screenshot(path=str(SHOTS / f"{user}-1-opened.png"))
+    shown = page.inner_text(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    problems = [] if "Student edition" in shown else [f"{user}: the notebook shown is not the student edition"]
+    problems += _no_solutions(home, user)
     page.evaluate("window.gdlaWatchQueue()")
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
     page.get_by_role("menuitem", name="Restart Kernel and Run All Cells…").click()
@@ -181,7 +216,7 @@ def _pull_and_run(page, link: str, user: str, home: Path) -> list[str]:
     page.keyboard.press("Control+s")
     page.wait_for_timeout(2000)
     page.screenshot(path=str(SHOTS / f"{user}-2-ran.png"), full_page=True)
-    problems = [f"{user}: error or stderr output in cell {r['cell']}: {r['text'][:200]}" for r in state["red"]]
+    problems += [f"{user}: error or stderr output in cell {r['cell']}: {r['text'][:200]}" for r in state["red"]]
     if state["drawn"] != state["plotly_outputs"] or not state["drawn"]:
         problems.append(f"{user}: {state['drawn']} figures drawn for {state['plotly_outputs']} plotly outputs")
     problems += [f"{user}: {p}" for p in run_record(home / "notebooks" / NOTEBOOK)]
@@ -194,8 +229,7 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
     upstream = _make_upstream(tmp_path)
     port = free_port()
     hub = f"http://127.0.0.1:{port}"
-    link = nbtools.nbgitpuller_link(hub, repo=str(upstream), branch=_git("branch", "--show-current",
-                                                                           cwd=upstream).strip())
+    link = nbtools.nbgitpuller_link(hub, repo=str(upstream), branch=TERM_BRANCH)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     start = time.perf_counter()
     proc = subprocess.Popen([hub_exe, "-f", str(_config(tmp_path, port))], cwd=tmp_path, env=env,
@@ -217,8 +251,8 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
                 assert not problems, "\n".join(problems)
                 # Each student has a copy of their own: B sees none of A's edits.
                 readme_a = homes["student-a"] / "README.md"
-                readme_a.write_text(readme_a.read_text().replace("# Gradient Descent Linear Algebra (gdla)",
-                                                                 "# My notes on gdla"))
+                text = readme_a.read_text()
+                readme_a.write_text(text.replace(_title(text), "# My notes on gdla", 1))
                 assert "# My notes on gdla" not in (homes["student-b"] / "README.md").read_text()
                 _upstream_moves_on(upstream)
                 page_a = pages["student-a"][1]
@@ -231,6 +265,8 @@ def test_a_class_on_jupyterhub_with_nbgitpuller(tmp_path):
                 assert "# My notes on gdla" in readme, "the student's edit survives the pull"
                 assert "2nd ed." not in readme, "upstream's conflicting hunk is dropped"
                 assert "2nd ed." not in (homes["student-b"] / "README.md").read_text(), "B did not pull"
+                problems = _no_solutions(home_a, "student-a (second pull)")
+                assert not problems, "\n".join(problems)
             finally:
                 browser.close()
     finally:
