@@ -32,6 +32,7 @@ STAGES = {  # the first matching prefix of a test's node id names its stage
     "tests/test_sweep.py": "parameter sweep (papermill)",
     "tests/test_rerun.py": "re-run safety (cells twice)",
     "tests/test_svd_battery.py": "SVD battery (seeds 0-9, β scan)",
+    "tests/test_exercises.py": "learner answers (notebooks run once)",
     "tests/test_student.py": "student edition",
     "tests/test_jupyterhub.py": "JupyterHub",
 }
