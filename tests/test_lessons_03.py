@@ -35,7 +35,7 @@ def test_shapes_convert_and_rank_adapts(shape, rank, expected, capsys):
     assert ("using rank" in capsys.readouterr().out) == (rank > expected)
 
 
-# --- exercise 4: its hint, followed literally, passes for every seed -------------------------------
+# --- exercise 4: the farthest-point grouping (the exercise statement's suggestion) passes for every seed -------------------------------
 
 def _follow_the_hint(directions, n_topics):
     """The check's hint, word for word: farthest-point centres, then the largest cosine."""
@@ -54,5 +54,4 @@ def test_exercise_4_hint_works_for_every_seed(seed, capsys):
     directions = loadings / loadings.norm(dim=1, keepdim=True)
     assert gh.check_word_topics(_follow_the_hint(directions, n_topics), topics.word_topic), capsys.readouterr().out
     wrong = gh.check_word_topics([0] * len(topics.words), topics.word_topic)
-    hint = capsys.readouterr().out
-    assert not wrong and "(directions @ directions[centres].T).argmax(dim=1)" in hint.replace("\n", " "), hint
+    assert not wrong, capsys.readouterr().out   # (what the hint says is issue 21's judging policy)
