@@ -98,8 +98,9 @@ def source_svd(
     ``minimize``; it stops early and sets diverged=True when the loss blows up. "adam":
     torch.optim.Adam's update (lr 1e-3 by default, weight_decay 1e-5, betas (0.9, 0.999), eps 1e-8),
     written out by ``_adam_step`` with the same arithmetic, so the iterates are torch.optim.Adam's
-    (tests/test_svd.py checks them step for step) without importing torch.optim, whose first use
-    costs seconds. Always runs all `steps` otherwise (the source has no stopping rule). Returns an
+    (tests/test_svd.py checks them step for step) without constructing a torch.optim optimizer: the
+    first one a process builds imports torch._dynamo, which took about as long as `import torch` itself
+    when measured (3-4 s each on a loaded 2-core machine). Always runs all `steps` otherwise (the source has no stopping rule). Returns an
     SVDResult sorted by singular value (S = d², descending); losses: the source's loss per step.
     weight_decay (default 1e-5 for Adam, as the source; 0 for momentum): the L2 penalty λ: λ·p is
     added to each gradient, which is gradient descent on L + (λ/2)·‖p‖² (for momentum the losses
