@@ -188,11 +188,13 @@ def test_counter_counts_what_a_learner_sees():
                 "if x != 1:\n    raise ValueError('x')\nif x:\n    print(x)\n")
     hidden = nbformat.v4.new_code_cell("assert False\n" * 5)
     hidden.metadata["jupyter"] = {"source_hidden": True}
-    nb = _nb_of(("Two words and $a^2 + b^2$ and $$c$$.", "md", []), (teaching, "code", []),
+    nb = _nb_of(("Two words and $a^2 + b^2$ and $$c$$.", "md", []),
+                ("Then ∂L/∂x = 2·x, so η < 2/λ holds.", "md", []), (teaching, "code", []),
                 ("assert 0\n" * 9, "code", ["solution"]), ("y = None  # your code", "code", ["deep-dive"]))
     nb.cells.append(hidden)
     c = nbtools.counts(nb)
-    assert c["core"]["words"] == 5 and c["core"]["formulas"] == 2, c["core"]
+    # "Two words and and ." + "Then so holds.": 8 words; $..$, $$..$$, "∂L/∂x = 2·x," and "η < 2/λ": 4 formulas
+    assert c["core"]["words"] == 8 and c["core"]["formulas"] == 4, c["core"]
     # x = 1, assert, if x != 1, raise, if x, print(x): 6 lines, 3 of them checks
     assert (c["core"]["code_lines"], c["core"]["check_lines"], c["core"]["code_cells"]) == (6, 3, 1), c
     assert (c["deep"]["code_lines"], c["deep"]["exercises"], c["core"]["exercises"]) == (1, 1, 0), c
