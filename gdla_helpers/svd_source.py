@@ -86,7 +86,7 @@ def source_svd(
     steps: int = 20_000,
     lr: float | None = None,
     momentum: float = 0.9,
-    weight_decay: float = 1e-5,
+    weight_decay: float | None = None,
     seed: int = 314,
     start: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
 ) -> SVDResult:
@@ -99,12 +99,16 @@ def source_svd(
     ``minimize``; it stops early and sets diverged=True when the loss blows up. "adam":
     torch.optim.Adam's update (lr 1e-3 by default, weight_decay 1e-5, betas (0.9, 0.999), eps 1e-8),
     written out by ``_adam_step`` with the same arithmetic, so the iterates are torch.optim.Adam's
-    (tests/test_svd.py checks them step for step) without importing torch.optim, whose first use
-    costs seconds. Always runs all `steps` otherwise (the source has no stopping rule). Returns an
+    (tests/test_svd.py checks them step for step) without constructing a torch.optim optimizer: the
+    first one a process builds imports torch._dynamo, which took about as long as `import torch` itself
+    when measured (3-4 s each on a loaded 2-core machine). Always runs all `steps` otherwise (the source has no stopping rule). Returns an
     SVDResult sorted by singular value (S = d², descending); losses: the source's loss per step.
+    weight_decay (default 1e-5 for Adam, as the source; 0 for momentum): the L2 penalty λ: λ·p is
+    added to each gradient, which is gradient descent on L + (λ/2)·‖p‖² (for momentum the losses
+    recorded are then those of that penalised loss).
 
     Parameters: M: finite floating-point m×n matrix; optimizer: "momentum" or "adam"; steps;
-    lr (default 0.9 for momentum, 1e-3 for Adam); momentum; weight_decay (Adam only); seed;
+    lr (default 0.9 for momentum, 1e-3 for Adam); momentum; weight_decay; seed;
     start: (U, d, V) to start from instead of the seeded random start (copied, not changed).
     """
     M = _matrix(M)
@@ -128,14 +132,22 @@ def source_svd(
                              f"got U {tuple(U.shape)}, d {tuple(d.shape)}, V {tuple(V.shape)}")
         U, d, V = (t.requires_grad_() for t in (U, d, V))
     name = f"source, {optimizer}"
+    weight_decay = _validate.number(1e-5 if weight_decay is None and optimizer == "adam" else weight_decay or 0.0,
+                                    "weight_decay", low=0.0)
     if optimizer == "momentum":
         momentum = _validate.fraction(momentum, "momentum")
-        run = minimize(lambda: _source_loss(U, d, V, M), [U, d, V], lr=lr, momentum=momentum,
+
+        def penalised():
+            loss = _source_loss(U, d, V, M)
+            if weight_decay:
+                loss = loss + weight_decay / 2 * sum((p * p).sum() for p in (U, d, V))
+            return loss
+
+        run = minimize(penalised, [U, d, V], lr=lr, momentum=momentum,
                        max_iter=steps, name=name, on_divergence="return")
         losses, k, status, message, seconds = (run.losses, run.iterations, "diverged" if run.diverged else "cap",
                                                run.message, run.seconds)
     else:
-        weight_decay = _validate.number(weight_decay, "weight_decay", low=0.0)
         params = (U, d, V)
         moments = [(torch.zeros_like(p), torch.zeros_like(p)) for p in params]
         losses = []

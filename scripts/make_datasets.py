@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Build notebook 03's real data sets in gdla_helpers/resources (run once; the results are committed).
 
-    python -m venv /tmp/imgenv && /tmp/imgenv/bin/pip install pillow matplotlib
-    /tmp/imgenv/bin/python scripts/make_datasets.py [--photo PATH/TO/grace_hopper.jpg]
+    pip download matplotlib --no-deps -d /tmp/mpl          # the wheel that carries the photograph
+    python -m venv /tmp/imgenv && /tmp/imgenv/bin/pip install pillow torch==2.13.0
+    /tmp/imgenv/bin/python scripts/make_datasets.py --wheel /tmp/mpl/matplotlib-*.whl
 
 - The photograph: matplotlib's sample image grace_hopper.jpg (512×600, an official U.S. Navy
-  portrait of Grace Hopper, public domain), found with matplotlib.cbook.get_sample_data or given
-  with --photo (e.g. unzipped from a matplotlib wheel), converted to grey and downsampled with
-  Pillow (Lanczos) to 64×75 pixels, written as an 8-bit greyscale PNG by gdla_helpers' own
-  writer (so that the package reads it back without Pillow).
+  portrait of Grace Hopper, public domain), read straight out of a matplotlib wheel (--wheel; the
+  wheel is a zip file), or from a file (--photo), or from an installed matplotlib's sample data;
+  converted to grey and downsampled with Pillow (Lanczos) to 219×256 pixels (256 on its long side,
+  the original's aspect ratio), written as an 8-bit greyscale PNG by gdla_helpers' own writer (so
+  that the package reads it back without Pillow).
 - The corpus: the standard library's pydoc_data.topics (Python's 79 help topics, PSF licence):
   lower-case words of 3+ letters, a short list of English stop words dropped, the 300 words found in
   the most documents (but in at most half of them), counted per document; stored as JSON.
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from gdla_helpers.datasets import png_bytes  # noqa: E402
 
 RESOURCES = ROOT / "gdla_helpers" / "resources"
-PHOTO_SIZE = (64, 75)   # width, height: the portrait's 512×600 aspect ratio, ≤ 64×96
+PHOTO_SIZE = (219, 256)   # width, height: the portrait's 512×600 aspect ratio, 256 on the long side
 VOCABULARY = 300
 STOP = set("""the and for are with that this not but can its all any has have was were will from
 into than then when which while also may must such only other one two each more most used use uses
@@ -39,18 +41,27 @@ done doing you your our out over under about above after before again further he
 very just should would could might shall via per etc let itself""".split())
 
 
-def photo(path: str | None) -> None:
+def photo(path: str | None, wheel: str | None = None) -> None:
+    import io
+    import zipfile
+
     from PIL import Image
 
-    if path is None:
+    if wheel is not None:
+        with zipfile.ZipFile(wheel) as z:
+            name = next(n for n in z.namelist() if n.endswith("mpl-data/sample_data/grace_hopper.jpg"))
+            path = io.BytesIO(z.read(name))
+        source = f"{wheel}!{name}"
+    elif path is None:
         from matplotlib import cbook
         path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    source = source if wheel is not None else path
     image = Image.open(path).convert("L").resize(PHOTO_SIZE, Image.LANCZOS)
     import torch
     gray = torch.tensor(list(image.tobytes()), dtype=torch.uint8).reshape(PHOTO_SIZE[1], PHOTO_SIZE[0])
     out = RESOURCES / f"grace_hopper_{PHOTO_SIZE[1]}x{PHOTO_SIZE[0]}.png"
     out.write_bytes(png_bytes(gray))
-    print(f"wrote {out} ({out.stat().st_size} bytes) from {path}")
+    print(f"wrote {out} ({out.stat().st_size} bytes) from {source}")
 
 
 def corpus() -> None:
@@ -77,10 +88,11 @@ def corpus() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photo", help="path to grace_hopper.jpg (default: matplotlib's sample data)")
+    parser.add_argument("--wheel", help="a matplotlib wheel to read grace_hopper.jpg from")
     parser.add_argument("--corpus-only", action="store_true", help="rebuild only the corpus (no Pillow needed)")
     args = parser.parse_args()
     if not args.corpus_only:
-        photo(args.photo)
+        photo(args.photo, args.wheel)
     corpus()
 
 

@@ -4,6 +4,7 @@
     .venv/bin/python scripts/svd_source_baseline.py            # writes gdla_helpers/resources/svd_source_baseline.json
     .venv/bin/python scripts/svd_source_baseline.py --steps 500 --out /tmp/x.json   # a quick try
     .venv/bin/python scripts/svd_source_baseline.py --long-only   # redo only the long 7×4 run in the file
+    .venv/bin/python scripts/svd_source_baseline.py --only "rand(50,30) seed 0"   # redo one matrix's runs
 
 The file ships inside the package (so it is there on Colab too); notebook 03 loads it with
 gh.load_source_baseline() for its 20 000-step table (it runs only a few thousand steps itself).
@@ -11,7 +12,8 @@ The procedure (see ../shared/README.md): start U = rand(m, n), d = rand(n), V = 
 torch.manual_seed(314); loss = mse(U·diag(d²)·Vᵀ, M) + mse(UᵀU, I)/100 + mse(V·Vᵀ, I)/100;
 "momentum": p -= 0.9·p.grad, then p.grad *= 0.9 (never zeroed: heavy-ball momentum);
 "adam": torch.optim.Adam([U, d, V], weight_decay=1e-5) with its default lr 1e-3. The source ran in
-float32; here the same matrices and start values are cast to float64. A momentum run that reaches
+float32; here the same matrices and start values are cast to float64 (the source's five matrices are
+its float32 draws; the two larger ones are drawn in float64, as notebook 03 draws them). A momentum run that reaches
 NaN is stopped there (every later step would stay NaN) and its first NaN step is recorded.
 Deterministic: one thread, no timings in the output file.
 
@@ -36,10 +38,16 @@ OUT = ROOT / "gdla_helpers" / "resources" / "svd_source_baseline.json"
 
 
 def matrices() -> dict[str, torch.Tensor]:
-    """The source's five matrices (gh.source_matrices: the same float32 draws, in float64) and two larger ones."""
+    """The source's five matrices (gh.source_matrices: its float32 draws, in float64) and two larger ones.
+
+    The larger ones are drawn exactly as notebook 03 draws them: torch.rand with a generator seeded 0
+    and dtype float64 (a float32 draw cast to float64 would be a different matrix: entries differ by
+    up to 0.995).
+    """
     mats = dict(gh.source_matrices())
-    for shape in ((50, 30), (200, 100)):  # torch.rand after manual_seed(0), as notebook 03 draws them
-        mats[f"rand({shape[0]},{shape[1]}) seed 0"] = torch.rand(*shape, generator=torch.Generator().manual_seed(0)).double()
+    for shape in ((50, 30), (200, 100)):
+        mats[f"rand({shape[0]},{shape[1]}) seed 0"] = torch.rand(
+            *shape, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     return mats
 
 
@@ -87,7 +95,9 @@ def run(M: torch.Tensor, optimizer: str, steps: int, checkpoints: tuple[int, ...
         s_now = torch.sort((d * d).detach(), descending=True).values
         each = ((s_now - sigma).abs() / sigma).tolist()
         marks[str(steps)] = {"singular_value_error": max(each), "each": each}
-    s = torch.sort((d * d).detach(), descending=True).values
+    s, order = torch.sort((d * d).detach(), descending=True)
+    # uᵢᵀ·M·vᵢ for each final pair (in the order of s): negative where s = d² cannot follow the pair
+    pull = torch.einsum("ik,ij,jk->k", U.detach()[:, order], M, V.detach()[:, order])
     err = float(((s - sigma).abs() / sigma).max()) if first_nan is None else math.nan
     worst = int(((s - sigma).abs() / sigma).argmax()) if first_nan is None else None
     eye = torch.eye(n, dtype=M.dtype)
@@ -100,6 +110,8 @@ def run(M: torch.Tensor, optimizer: str, steps: int, checkpoints: tuple[int, ...
         "orthonormality_U": float(torch.linalg.matrix_norm(U.detach().T @ U.detach() - eye)) if first_nan is None else None,
         "orthonormality_V": float(torch.linalg.matrix_norm(V.detach().T @ V.detach() - eye)) if first_nan is None else None,
         "singular_values": [float(x) for x in s] if first_nan is None and n <= 4 else None,
+        "final_s": [float(x) for x in s] if first_nan is None else None,
+        "final_uMv": [float(x) for x in pull] if first_nan is None else None,
         "exact_singular_values": [float(x) for x in sigma] if n <= 4 else None,
         # the loss curve, thinned to ~60 points on a log-spaced grid of steps
         "curve_steps": sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0}),
@@ -113,12 +125,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--only", action="append", default=[], metavar="MATRIX",
+                        help="recompute only this matrix's two runs (repeatable) and keep the rest of the file")
     parser.add_argument("--long-only", action="store_true",
                         help="recompute only the long runs and keep the rest of the existing file")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    long_runs = {}
-    for key, (name, optimizer) in LONG.items():
+    long_runs = json.loads(args.out.read_text(encoding="utf-8"))["long_runs"] if args.only else {}
+    for key, (name, optimizer) in ({} if args.only else LONG).items():
         r = run(matrices()[name], optimizer, LONG_STEPS, CHECKPOINTS)
         losses = r.pop("_losses")
         r["curve_steps"] = sorted({min(len(losses) - 1, int(round(10 ** (i / 15)))) for i in range(80)} | {0})
@@ -132,8 +146,10 @@ def main() -> None:
         args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
         print(f"updated the long runs in {args.out}")
         return
-    results = {}
+    results = json.loads(args.out.read_text(encoding="utf-8"))["results"] if args.only else {}
     for name, M in matrices().items():
+        if args.only and name not in args.only:
+            continue
         for optimizer in ("momentum", "adam"):
             r = run(M, optimizer, args.steps)
             losses = r.pop("_losses")

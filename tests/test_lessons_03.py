@@ -1,6 +1,7 @@
 """check_parameters for lesson 03 at the ends of its ranges (the seed's top end, shapes outside)."""
 
 import pytest
+import torch
 
 import gdla_helpers as gh
 
@@ -34,7 +35,7 @@ def test_shapes_convert_and_rank_adapts(shape, rank, expected, capsys):
     assert ("using rank" in capsys.readouterr().out) == (rank > expected)
 
 
-# --- exercise 4: its hint, followed literally, passes for every seed -------------------------------
+# --- exercise 4: the farthest-point grouping (the exercise statement's suggestion) passes for every seed -------------------------------
 
 def _follow_the_hint(directions, n_topics):
     """The check's hint, word for word: farthest-point centres, then the largest cosine."""
@@ -47,11 +48,10 @@ def _follow_the_hint(directions, n_topics):
 @pytest.mark.parametrize("seed", [*range(22), 12345678901, SEED_MAX])
 def test_exercise_4_hint_works_for_every_seed(seed, capsys):
     topics = gh.make_topic_matrix(seed=seed)           # as notebook 03, section 10, builds it
-    lsa = gh.svd_factorize(topics.matrix)
+    _, S, Vh = torch.linalg.svd(topics.matrix, full_matrices=False)
     n_topics = len(topics.topics)
-    loadings = lsa.V[:, :n_topics] * lsa.S[:n_topics]
+    loadings = Vh.T[:, :n_topics] * S[:n_topics]
     directions = loadings / loadings.norm(dim=1, keepdim=True)
     assert gh.check_word_topics(_follow_the_hint(directions, n_topics), topics.word_topic), capsys.readouterr().out
     wrong = gh.check_word_topics([0] * len(topics.words), topics.word_topic)
-    hint = capsys.readouterr().out
-    assert not wrong and "(directions @ directions[centres].T).argmax(dim=1)" in hint.replace("\n", " "), hint
+    assert not wrong, capsys.readouterr().out   # (what the hint says is issue 21's judging policy)

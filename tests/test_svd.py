@@ -1,6 +1,7 @@
 """gdla_helpers.svd against torch.linalg.svd (the oracle), sign-, order- and rotation-aware."""
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -8,6 +9,7 @@ import torch
 import gdla_helpers as gh
 
 SOURCE = gh.source_matrices()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _rand(shape, seed):
@@ -359,3 +361,37 @@ def test_source_baseline_ships_with_the_package():
     assert baseline["steps"] == 20_000
     names = {key.split(" | ")[0] for key in baseline["results"]}
     assert set(gh.source_matrices()) <= names  # the five source matrices, at least
+
+
+def test_source_momentum_weight_decay_is_descent_on_the_penalised_loss():
+    """weight_decay for momentum: λ·p added to each gradient = heavy ball on L + (λ/2)‖p‖² (notebook 03, section 4)."""
+    M = SOURCE["rand(7,4) seed 316"]
+    lam = 1e-3
+    ours = gh.source_svd(M, steps=50, weight_decay=lam)
+    g = torch.Generator().manual_seed(314)
+    U, d, V = (torch.rand(*s, generator=g).double().requires_grad_() for s in ((7, 4), (4,), (4, 4)))
+    for _ in range(50):
+        loss = gh.source_svd_loss(U, d, V, M) + lam / 2 * sum((p * p).sum() for p in (U, d, V))
+        loss.backward()
+        with torch.no_grad():
+            for p in (U, d, V):
+                p -= 0.9 * p.grad
+                p.grad *= 0.9
+    torch.testing.assert_close(ours.S, torch.sort((d * d).detach(), descending=True).values, rtol=1e-12, atol=0)
+    plain = gh.source_svd(M, steps=50)
+    assert plain.losses == gh.source_svd(M, steps=50, weight_decay=0.0).losses, "momentum's default is no weight decay"
+    assert plain.losses != ours.losses
+
+
+def test_baseline_draws_the_larger_matrices_as_notebook_03_does():
+    """The script's 50×30 is the notebook's float64 draw, and the file's NaN step is that matrix's."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("svd_source_baseline", ROOT / "scripts" / "svd_source_baseline.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    M50 = torch.rand(50, 30, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    assert torch.equal(script.matrices()["rand(50,30) seed 0"], M50)
+    row = gh.load_source_baseline()["results"]["rand(50,30) seed 0 | momentum"]
+    assert script.run(M50, "momentum", 40)["first_nan_step"] == row["first_nan_step"]
+    adam = gh.load_source_baseline()["results"]["rand(50,30) seed 0 | adam"]
+    assert len(adam["final_uMv"]) == len(adam["final_s"]) == 30
