@@ -551,7 +551,7 @@ def _fmt(t) -> str:
 def check_shape(answer, expected: tuple[int, ...], name: str = "shape") -> Verdict:
     """Check a predicted shape (a tuple/list/torch.Size of whole numbers, or a tensor whose shape is compared).
 
-    Introduced in notebook 01, section "torch.matmul (alias @) and its shape rules".
+    Introduced in notebook 01, section "Deep dive: torch.matmul's shape rules and batches".
 
     Mistakes recognised: the batch dimensions dropped (only the last two kept); a size 1 not
     stretched by broadcasting; the shared inner size kept; rows and columns swapped; text.
@@ -663,7 +663,7 @@ def _derivative_at(f, x: float) -> tuple[float, float]:
 def check_derivative(answer, f, x: float, *, layers=None) -> Verdict:
     """Check a hand-derived value of f′(x) against autograd, to 3 significant digits.
 
-    Introduced in notebook 01, section "Computation graphs".
+    Introduced in notebook 01, section "Exercise 1: a derivative by hand".
 
     Mistakes recognised: f(x) itself; a formula (a function) instead of its value; the sign
     flipped; too few digits (right to 2 significant digits). With ``layers=(outer, inner)``
@@ -725,7 +725,7 @@ def check_derivative(answer, f, x: float, *, layers=None) -> Verdict:
 def check_fresh_gradient(answer, loss_fn, w: torch.Tensor, *, steps: int | None = None) -> Verdict:
     """Check that a gradient holds one backward() call's worth, not an accumulated sum.
 
-    Introduced in notebook 01, section "Gradients accumulate".
+    Introduced in notebook 01, section "Deep dive: practice, keep the gradient fresh".
 
     The answer is either the list of the gradients a loop recorded after each backward() call (a
     copy each: ``w.grad.clone()``; notebook 01's exercise, with ``steps`` calls) or one gradient.
@@ -808,7 +808,7 @@ def check_fresh_gradient(answer, loss_fn, w: torch.Tensor, *, steps: int | None 
 def check_jacobian(answer, f, x: torch.Tensor) -> Verdict:
     """Check a hand-computed Jacobian matrix of f at x (rows: outputs, columns: inputs).
 
-    Introduced in notebook 01, section "backward(v) is a vector–Jacobian product".
+    Introduced in notebook 01, section "Deep dive: backward(v) is a vector–Jacobian product".
 
     Mistakes recognised: the transpose; the entries as a flat list; vᵀJ for v = ones (what
     backward() of the summed outputs gives); the Jacobian at another point; one or more entries off.
@@ -1270,7 +1270,7 @@ def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
 def check_top_singular_pair(answer, M: torch.Tensor, tol: float = 1e-6) -> Verdict:
     """Check a top singular pair (u, v): unit vectors with M·v = σ₁·u (either common sign).
 
-    Introduced in notebook 03, section "One pair at a time: the power method".
+    Introduced in notebook 03, section "Exercise 2: the top singular pair by the power method".
 
     Mistakes recognised: one vector instead of the pair; u and v swapped (or the wrong lengths);
     vectors not scaled to length 1; u with the wrong sign for v; a column of Vh taken for v (Vh's

@@ -55,7 +55,7 @@ def _slope(f, x: float) -> float:
 def check_step_limit(answer, f) -> Verdict:
     """Check a predicted step-size limit 2/f″ of gradient descent on a 1-D quadratic f, to 3 significant digits.
 
-    Introduced in notebook 01, section "Curvature from autograd".
+    Introduced in notebook 01, section "Exercise 2: predict the largest stable step".
 
     Gradient descent x ← x − η f″(x) on a quadratic with curvature f″ > 0 converges for every
     step 0 < η < 2/f″ and diverges above it. Mistakes recognised: 1/f″ (the best step, which

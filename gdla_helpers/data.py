@@ -36,7 +36,7 @@ TOPIC_PROBABILITY = 0.8
 class TopicData:
     """A documents × words 0/1 matrix with planted topics, and the labels that explain it.
 
-    Introduced in notebook 01, section "Reproducible randomness".
+    Introduced in notebook 01, section "Deep dive: a documents × words matrix with planted topics".
 
     Fields: matrix: (n_documents, n_words) float tensor, 1 where a word occurs in a document;
     words: the word of each column; topics: the topic names; document_topic: the topic index of
@@ -80,7 +80,7 @@ def make_topic_matrix(
 ) -> TopicData:
     """A random documents × words 0/1 matrix in which each document is about one planted topic.
 
-    Introduced in notebook 01, section "Reproducible randomness".
+    Introduced in notebook 01, section "Deep dive: a documents × words matrix with planted topics".
 
     Documents and words are split into n_topics contiguous, (almost) equal blocks. A document
     contains each word of its own topic with probability TOPIC_PROBABILITY (0.8) and each other
@@ -126,7 +126,7 @@ def make_indicator_matrix(
 ) -> torch.Tensor:
     """The source's random 0/1 indicator matrix: which words occur in which documents.
 
-    Introduced in notebook 01, section "Reproducible randomness".
+    Introduced in notebook 01, section "Deep dive: a documents × words matrix with planted topics".
 
     Gives exactly ``torch.manual_seed(seed); (torch.rand(n_documents, n_words) < p).int()``, but
     draws from a private torch.Generator, so the global random state is untouched.

@@ -27,7 +27,7 @@ def _describe_leaf(leaf: torch.Tensor, names: Mapping[str, torch.Tensor]) -> str
 def autograd_graph(tensor: torch.Tensor, names: Mapping[str, torch.Tensor] | None = None) -> dict:
     """The backward graph of `tensor` as plain data: nodes and the edges between them.
 
-    Introduced in notebook 01, section "Computation graphs".
+    Introduced in notebook 01, section "Deep dive: walking the graph, and a new graph on every run".
 
     Parameters: tensor: a tensor computed from tensors with requires_grad=True; names: optional
     {label: leaf tensor} to name the leaves (e.g. {"x": x}).

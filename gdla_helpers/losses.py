@@ -12,7 +12,7 @@ __all__ = ["mse", "relative_error", "relative_residual", "identity_like"]
 def mse(prediction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared error: the average of (prediction - target)² over all entries.
 
-    Introduced in notebook 01, section "Norms and reductions".
+    Introduced in notebook 01, section "Norms and the mean squared error".
 
     Parameters: prediction, target: floating-point tensors of the same shape. The target must be
     finite; a non-finite prediction gives a non-finite loss (that is how divergence shows up).

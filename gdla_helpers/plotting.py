@@ -23,7 +23,7 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
 def style(fig: go.Figure, *, title: str, xaxis_title: str, yaxis_title: str) -> go.Figure:
     """Apply the course's look (palette, white background, titles) to fig and return it.
 
-    Introduced in notebook 01, section "What a matrix does to a vector: singular values and κ".
+    Introduced in notebook 01, section "What a matrix does to the unit circle: singular values and κ".
     """
     fig.update_layout(
         title={"text": title},
@@ -136,7 +136,7 @@ def plot_matrix(
 ) -> go.Figure:
     """A heatmap of a matrix drawn the way it is printed: row 0 at the top.
 
-    Introduced in notebook 01, section "A documents × words matrix with planted topics".
+    Introduced in notebook 01, section "Deep dive: a documents × words matrix with planted topics".
 
     Parameters: M: a 2-D tensor or array; title; colorscale (diverging by default, centred on
     zmid; pass zmid=None for an uncentred scale); annotate: write the values in the cells
@@ -189,7 +189,7 @@ def plot_function_and_derivative(
 ) -> go.Figure:
     """A function, its derivative from autograd (markers) and optionally the exact derivative.
 
-    Introduced in notebook 01, section "Autograd on a vector function".
+    Introduced in notebook 01, section "Derivatives with autograd".
 
     Parameters: x, f, df, reference: 1-D tensors of the same length (reference may be None);
     names: legend labels for f, df and reference; title.
@@ -222,7 +222,7 @@ def plot_autograd_graph(
 ) -> go.Figure:
     """A picture of autograd's computation graph: inputs on the left, the output on the right.
 
-    Introduced in notebook 01, section "Computation graphs".
+    Introduced in notebook 01, section "The computation graph and the chain rule".
 
     Parameters: graph: a tensor with a grad_fn, or the dict gh.autograd_graph(tensor) returns;
     names: optional {label: leaf tensor} to name the leaves (used when graph is a tensor);

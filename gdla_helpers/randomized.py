@@ -31,7 +31,7 @@ def randomized_svd(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The top `rank` singular triplets of M by a randomised range finder: (U, S, V), V not Vᵀ.
 
-    Introduced in notebook 03, section "Randomised SVD by hand: what people use at scale".
+    Introduced in notebook 03, section "Deep dive: the randomised SVD by hand".
 
     Steps (for a wide M, the same on Mᵀ, then U and V swap, as `torch.svd_lowrank` does):
     1. draw a Gaussian n×q test matrix Ω, q = rank + oversample (the extra columns catch the part
@@ -78,7 +78,7 @@ def randomized_svd(
 def load_svd_cost() -> dict:
     """What an SVD costs, measured by scripts/svd_benchmark.py --cost (shipped, read offline).
 
-    Introduced in notebook 03, section "Randomised SVD by hand: what people use at scale".
+    Introduced in notebook 03, section "Deep dive: what it costs".
 
     Returns the JSON file gdla_helpers/resources/svd_cost.json as a dict: "what" (how it was
     measured: CPU seconds, one thread, medians), "torch", "sizes" (one entry per torch.rand
