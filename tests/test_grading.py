@@ -117,8 +117,10 @@ def test_every_exercise_becomes_an_answer_cell_and_a_graded_check(course, name):
         assert _meta(source.cells[i - 1]).get("grade_id") == f"answer-{exercise}"
     # the release: no solution, no hidden test, no solution cell, no quiz answer; the outputs kept
     text = "\n".join(c.source for c in release.cells)
-    for marker in (assignments.BEGIN, assignments.HIDDEN_BEGIN, "_solution", "<summary>Answer</summary>"):
+    for marker in (assignments.BEGIN, assignments.HIDDEN_BEGIN, "<summary>Answer</summary>"):
         assert marker not in text
+    # no solution's `name_solution = ...` (a teaching function may have "solution" in its name)
+    assert not re.search(r"\b\w+_solution\s*=", text), re.search(r"\b\w+_solution\s*=.*", text).group(0)
     assert text.count(assignments.CODE_STUB) == len(scaffolds)
     assert "raise NotImplementedError" not in text
     figures = sum(nbtools.PLOTLY_MIME in o.get("data", {}) for c in original.cells if not student.is_solution(c)
