@@ -44,6 +44,9 @@ def relative_error(approx: torch.Tensor, exact: torch.Tensor) -> torch.Tensor:
 def identity_like(M: torch.Tensor) -> torch.Tensor:
     """The n×n identity with M's dtype and device (n = number of rows of the square M)."""
     _validate.tensor(M, "M", ndim=2)
+    if M.shape[0] != M.shape[1]:  # XM - I needs I of XM's size; only a square M makes that M's own
+        raise ValueError(f"M is {M.shape[0]}×{M.shape[1]}: identity_like needs a square matrix; for a "
+                         "non-square one say which identity you mean, torch.eye(rows) or torch.eye(columns)")
     return torch.eye(M.shape[0], dtype=M.dtype, device=M.device)
 
 
