@@ -422,6 +422,14 @@ def outdated(names: list[str] | None = None) -> list[str]:
     return stale
 
 
+def coalesce_streams(nb) -> None:
+    """Join a cell's consecutive stdout (or stderr) pieces into one output: where the kernel flushed
+    mid-line is chance, and JupyterLab shows the pieces as one text anyway."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
+
+
 def execute(names: list[str] | None = None, timeout: int = 900) -> dict[str, float]:
     """Generate, then re-execute each notebook from a clean kernel, in place. Returns seconds."""
     from nbclient import NotebookClient
@@ -434,6 +442,7 @@ def execute(names: list[str] | None = None, timeout: int = 900) -> dict[str, flo
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}}).execute()
         times[path.name] = time.perf_counter() - start
+        coalesce_streams(nb)
         normalise_metadata(nb)
         write(nb, path)
         size = path.stat().st_size / 1024

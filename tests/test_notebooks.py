@@ -413,3 +413,17 @@ def test_the_exercise_check_catches_a_scaffold_without_a_task():
     assert exercises_without_task(run_in) == [] and exercises_without_task(dive) == []
     bold_not_exercise = _nb_of(("**Why.** Because.", "md", []), ("my_x = None  # your code", "code", []))
     assert exercises_without_task(bold_not_exercise) == [1]
+
+
+def test_stored_outputs_have_one_stream_output_per_stream():
+    """nbtools.execute joins a cell's consecutive stdout pieces (where the kernel flushed is chance)."""
+    nb = _nb_of(("print('a', flush=True); print('b')", "code", []))
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="a"),
+                           nbformat.v4.new_output("stream", name="stdout", text=" b\n")]
+    nbtools.coalesce_streams(nb)
+    assert [o.text for o in nb.cells[0].outputs] == ["a b\n"]
+    for path in nbtools.notebooks():
+        for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            kinds = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
+            split = [k for k, nxt in zip(kinds, kinds[1:]) if k == nxt and k[0] == "stream"]
+            assert not split, f"{path.name} cell {i}: {split[0][1]} split over several outputs (re-execute)"

@@ -189,7 +189,7 @@ def sites(tmp_path_factory):
     demo_nb = demo_notebook(tmp / "04_demo.ipynb")
     before = demo_nb.read_bytes()
     demo = tmp / "demo"
-    build_site.build(demo, nbtools.notebooks() + [demo_nb])
+    build_site.build(demo, nbtools.notebooks() + [demo_nb], pdf=False)  # the real site has the PDFs
     real_pages = {"index.html": None, "instructors.html": None, "search.html": None} | {
         f"{p.stem}.html": p for p in nbtools.notebooks()}
     SEARCH_AND_PRINT["build s"] = time.perf_counter() - start
@@ -526,19 +526,27 @@ def test_deep_dives_are_marked_on_the_site():
 
 # --- search (Pagefind) and print (the lessons' PDFs) ---------------------------------------------
 
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
+
+
 def distinctive_word(name: str) -> str:
-    """A word of lesson `name`'s own prose that no other lesson's prose uses (its most frequent such
-    word of 7+ letters): a search for it must find that lesson."""
+    """A word of lesson `name`'s own prose (7+ letters, its most frequent such) whose stem no other
+    page of the site has in any form: Pagefind stems words ("function" also finds "functions"), so
+    the first 6 letters must not occur in the other lessons (prose or code) nor in the README (the
+    overview and instructors' pages). A search for it must find that lesson."""
     def words(path: Path) -> dict[str, int]:
         counts: dict[str, int] = {}
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "markdown" and "gdla-generated" not in cell.get("metadata", {}).get("tags", []):
-                for word in re.findall(r"\b[a-z]{7,}\b", _CODE.sub(" ", cell.source)):
+                prose = _MATH.sub(" ", _CODE.sub(" ", cell.source))  # words a reader would type
+                for word in re.findall(r"\b[a-z]{7,}\b", prose):
                     counts[word] = counts.get(word, 0) + 1
         return counts
     own = words(nbtools.NOTEBOOKS / name)
-    others = set().union(*(words(p) for p in nbtools.notebooks() if p.name != name))
-    return max((w for w in own if w not in others), key=lambda w: (own[w], w))
+    others = (ROOT / "README.md").read_text(encoding="utf-8").lower() + "".join(
+        cell.source.lower() for p in nbtools.notebooks() if p.name != name
+        for cell in nbformat.read(p, as_version=4).cells)
+    return max((w for w in own if w[:6] not in others), key=lambda w: (own[w], w))
 
 
 @pytest.mark.parametrize("name", nbtools.ORDER)
