@@ -2,10 +2,13 @@
 
     GDLA_SITE_FAULT=undrawn PYTHONPATH=tests python -m pytest -p _site_faults tests/test_site.py -k pdf   # must fail
     GDLA_SITE_FAULT=raw-tex ...   # lesson 01's PDF printed before MathJax typeset anything
+    GDLA_SITE_FAULT=unindexed PYTHONPATH=tests python -m pytest -p _site_faults tests/test_site.py -k search
+                                  # lesson 01 left out of the search index: searching its word must fail
 
 After the site is built, lesson 01's PDF is printed again, with the build's options, from a page that
-refuses plotly.min.js (undrawn: no figure drawn, the code and prose as before) or MathJax (raw-tex).
-Only the PDF the test is given changes, never the test's assertions.
+refuses plotly.min.js (undrawn: no figure drawn, the code and prose as before) or MathJax (raw-tex);
+or the search index is built again without lesson 01's page (unindexed). Only what the test is given
+changes, never the test's assertions.
 """
 
 from __future__ import annotations
@@ -13,11 +16,21 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import threading
 
 import pytest
 
-FAULTS = {"undrawn": "plotly", "raw-tex": "mathjax"}
+FAULTS = {"undrawn": "plotly", "raw-tex": "mathjax", "unindexed": None}
+
+
+def _unindex(folder, stem: str) -> None:
+    import build_site
+
+    page = folder / f"{stem}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("data-pagefind-body", ""), encoding="utf-8")
+    shutil.rmtree(folder / "pagefind")  # a fresh index, as a build writes it
+    build_site.index_for_search(folder)  # Pagefind indexes only pages with data-pagefind-body
 
 
 def _reprint(folder, stem: str, refused: str) -> None:
@@ -53,5 +66,8 @@ def pytest_fixture_setup(fixturedef, request):
         return
     if fault not in FAULTS:
         raise pytest.UsageError(f"GDLA_SITE_FAULT must be one of {sorted(FAULTS)}, not {fault!r}")
-    folder = outcome.get_result()["real"][0]
-    _reprint(folder, request.module.nbtools.ORDER[0].removesuffix(".ipynb"), FAULTS[fault])
+    folder, stem = outcome.get_result()["real"][0], request.module.nbtools.ORDER[0].removesuffix(".ipynb")
+    if fault == "unindexed":
+        _unindex(folder, stem)
+    else:
+        _reprint(folder, stem, FAULTS[fault])

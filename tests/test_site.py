@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -532,7 +533,7 @@ _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$", re.S)
 def distinctive_word(name: str) -> str:
     """A word of lesson `name`'s own prose (7+ letters, its most frequent such) whose stem no other
     page of the site has in any form: Pagefind stems words ("function" also finds "functions"), so
-    the first 6 letters must not occur in the other lessons (prose or code) nor in the README (the
+    the first 6 letters must not occur in the other lessons (prose, code or outputs) nor in the README (the
     overview and instructors' pages). A search for it must find that lesson."""
     def words(path: Path) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -544,8 +545,8 @@ def distinctive_word(name: str) -> str:
         return counts
     own = words(nbtools.NOTEBOOKS / name)
     others = (ROOT / "README.md").read_text(encoding="utf-8").lower() + "".join(
-        cell.source.lower() for p in nbtools.notebooks() if p.name != name
-        for cell in nbformat.read(p, as_version=4).cells)
+        (cell.source + json.dumps(cell.get("outputs", []), ensure_ascii=False)).lower()
+        for p in nbtools.notebooks() if p.name != name for cell in nbformat.read(p, as_version=4).cells)
     return max((w for w in own if w[:6] not in others), key=lambda w: (own[w], w))
 
 
