@@ -3,6 +3,7 @@
 
     python scripts/course.py assignments          # or: python scripts/assignments.py [OUT_DIR] [--force]
     python scripts/course.py assignments ~/gdla-grading --exchange=/usr/local/share/nbgrader/exchange
+    python scripts/course.py assignments ~/gdla-grading --deep-dives   # grade the deep dives' exercises too
 
 writes build/grading/ (the instructor's nbgrader course folder):
 
@@ -22,8 +23,9 @@ How a lesson becomes an assignment (the exercises are found by their markup, nev
   check the learner sees (it prints one line), its hidden part (`### BEGIN HIDDEN TESTS`) calls the
   same check again with its output swallowed and asserts that it passed, so a blank or wrong answer
   scores 0 even though the visible check never raises;
-- points per exercise come from POINTS (below); an exercise with 0 points (one inside a deep dive)
-  keeps an answer cell but its check stays an ordinary, ungraded cell;
+- points per exercise come from POINTS (below); an exercise with 0 points (by default, one inside
+  a deep dive: optional reading; `--deep-dives` grades those too) keeps an answer cell but its check
+  stays an ordinary, ungraded cell;
 - the solution cells are removed (each exercise's first one moved into its answer cell's solution
   region), the quiz's answers are removed (the quiz stays, ungraded), stored outputs are kept
   (the figures) and the header says "Graded assignment".
@@ -59,8 +61,8 @@ HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 # Points per exercise, in one place: lesson number -> answer name -> points. An exercise the
 # notebooks have but this table lacks gets DEFAULT_POINTS and a printed note; an exercise inside a
-# deep dive is never graded (0), whatever the table says. (my_grad/my_grads: the name before and
-# after notebook 01's rewrite.)
+# deep dive is not graded (0) unless the course folder is built with --deep-dives. (my_grad/my_grads:
+# the name before and after notebook 01's rewrite.)
 POINTS = {
     "01": {"my_dot": 1, "my_shape": 1, "my_grad": 2, "my_grads": 2, "my_derivative": 1, "my_jacobian": 2,
            "my_step_limit": 2},
@@ -145,21 +147,22 @@ def find_exercises(nb) -> list[dict]:
     return found
 
 
-def points_for(lesson: str, exercise: dict, notes: list[str]) -> float:
-    """The exercise's points from POINTS; 0 inside a deep dive (optional reading is never graded)."""
+def points_for(lesson: str, exercise: dict, notes: list[str], deep_dives: bool = False) -> float:
+    """The exercise's points from POINTS; 0 inside a deep dive (optional reading is not graded)
+    unless the instructor asks for the deep dives (deep_dives=True, `--deep-dives`)."""
     table = POINTS.get(lesson, {})
-    if exercise["deep_dive"]:
+    if exercise["deep_dive"] and not deep_dives:
         if table.get(exercise["name"]):
-            notes.append(f"lesson {lesson}: exercise {exercise['name']!r} sits in a deep dive: not graded")
+            notes.append(f"lesson {lesson}: exercise {exercise['name']!r} sits in a deep dive: not graded "
+                         "(--deep-dives grades it)")
         return 0
     if exercise["name"] in table:
         return table[exercise["name"]]
-    default = 0 if exercise["deep_dive"] else DEFAULT_POINTS
-    notes.append(f"lesson {lesson}: exercise {exercise['name']!r} is not in POINTS: {default} point(s)")
-    return default
+    notes.append(f"lesson {lesson}: exercise {exercise['name']!r} is not in POINTS: {DEFAULT_POINTS} point(s)")
+    return DEFAULT_POINTS
 
 
-def assignment_notebook(nb, lesson: str, notes: list[str] | None = None):
+def assignment_notebook(nb, lesson: str, notes: list[str] | None = None, deep_dives: bool = False):
     """The nbgrader source version of a lesson: exercises as answer and graded test cells."""
     notes = [] if notes is None else notes
     nb = copy.deepcopy(nb)
@@ -167,7 +170,7 @@ def assignment_notebook(nb, lesson: str, notes: list[str] | None = None):
     replace: dict[int, list] = {}  # cell index -> the cells that take its place
     moved = set()  # solution cells folded into an answer cell
     for ex in exercises:
-        points = points_for(lesson, ex, notes)
+        points = points_for(lesson, ex, notes, deep_dives)
         name, scaffold = ex["name"], nb.cells[ex["scaffold"]]
         head = scaffold.source.splitlines()[:ex["line"] + 1]
         tail = "\n".join(scaffold.source.splitlines()[ex["line"] + 1:]).strip()
@@ -231,7 +234,7 @@ c.ClearOutput.enabled = False
 
 
 def build(out: Path = OUT, names: list[str] | None = None, release: bool = True,
-          exchange: Path | None = None, force: bool = False) -> dict[str, dict]:
+          exchange: Path | None = None, force: bool = False, deep_dives: bool = False) -> dict[str, dict]:
     """Write the course folder; return, per assignment, its exercises and points.
 
     A folder that already holds students' work (submitted/, autograded/, feedback/) is refused:
@@ -248,13 +251,14 @@ def build(out: Path = OUT, names: list[str] | None = None, release: bool = True,
     summary, notes = {}, []
     for name in names or nbtools.ORDER:
         lesson = lesson_of(name)
-        nb, exercises = assignment_notebook(nbformat.read(nbtools.NOTEBOOKS / name, as_version=4), lesson, notes)
+        nb, exercises = assignment_notebook(nbformat.read(nbtools.NOTEBOOKS / name, as_version=4), lesson, notes,
+                                            deep_dives)
         folder = out / "source" / assignment_name(lesson)
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / name)
         summary[assignment_name(lesson)] = {
             "notebook": name,
-            "exercises": {ex["name"]: points_for(lesson, ex, []) for ex in exercises}}
+            "exercises": {ex["name"]: points_for(lesson, ex, [], deep_dives) for ex in exercises}}
     for note in notes:
         print("note:", note)
     if release:
@@ -287,16 +291,19 @@ def generate(course: Path, assignments: list[str]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    force = "--force" in argv
-    exchange = next((Path(a.split("=", 1)[1]).expanduser().resolve() for a in argv if a.startswith("--exchange=")), None)
+    options = [a for a in argv if a.startswith("--")]
+    unknown = [a for a in options if a not in ("--force", "--deep-dives") and not a.startswith("--exchange=")]
+    if unknown:
+        raise SystemExit(f"unknown option {unknown[0]}: use [OUT_DIR] [--exchange=DIR] [--deep-dives] [--force]")
+    exchange = next((Path(a.split("=", 1)[1]).expanduser().resolve() for a in options if a.startswith("--exchange=")), None)
     argv = [a for a in argv if not a.startswith("--")]
     out = Path(argv[0]).expanduser().resolve() if argv else OUT
     start = time.perf_counter()
-    summary = build(out, force=force, exchange=exchange)
+    summary = build(out, force="--force" in options, exchange=exchange, deep_dives="--deep-dives" in options)
     for assignment, info in summary.items():
         total = sum(info["exercises"].values())
         listed = ", ".join(f"{k} {v:g}" for k, v in info["exercises"].items())
-        print(f"{assignment} ({info['notebook']}): {total:g} points: {listed}")
+        print(f"{assignment} ({info['notebook']}): {total:g} point{'' if total == 1 else 's'}: {listed}")
     print(f"nbgrader course folder written to {out} in {time.perf_counter() - start:.1f} s")
     print(f"next: cd {out} && nbgrader release_assignment lesson01   (see the README, 'Grading with nbgrader')")
     return 0

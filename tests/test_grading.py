@@ -307,6 +307,25 @@ def test_the_other_lessons_validate(course, name, tmp_path):
     assert "Success! The notebook does not pass any tests." in failed, failed[-3000:]
 
 
+def test_deep_dives_are_graded_only_on_request(tmp_path):
+    """By default an exercise in a deep dive scores nothing (its check is an ordinary cell); with
+    deep_dives=True (`--deep-dives`) it gets its POINTS, a graded check with hidden tests, and the
+    source with its solutions still passes every test (lesson 03: three of its four exercises)."""
+    name = next(n for n in nbtools.ORDER if assignments.lesson_of(n) == "03")
+    nb = nbformat.read(nbtools.NOTEBOOKS / name, as_version=4)
+    dives = [ex["name"] for ex in assignments.find_exercises(nb) if ex["deep_dive"]]
+    assert dives, f"{name} has no exercise in a deep dive: pick a lesson that has"
+    core = assignments.build(tmp_path / "core", names=[name], release=False)["lesson03"]["exercises"]
+    every = assignments.build(tmp_path / "all", names=[name], release=False, deep_dives=True)
+    points = every["lesson03"]["exercises"]
+    assert all(core[d] == 0 for d in dives) and all(points[d] == assignments.POINTS["03"][d] > 0 for d in dives)
+    source = tmp_path / "all" / "source" / "lesson03" / name
+    graded = {_meta(c)["grade_id"] for c in nbformat.read(source, as_version=4).cells if _meta(c).get("grade")}
+    assert {f"check-{d}" for d in dives} <= graded, graded
+    passed = nbgrader("validate", str(source), cwd=tmp_path / "all")
+    assert "Success! Your notebook passes all the tests." in passed, passed[-3000:]
+
+
 def test_the_visible_checks_alone_would_pass_a_blank_release(course):
     """Why the hidden part is needed: the released lesson (visible checks only) runs to the end without
     an error, so nbgrader's validate calls a blank notebook a success: the check lines never raise."""
