@@ -1339,8 +1339,8 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
                            "k counts singular values, so it is a whole number (an int).")
         k = int(value)
         if k == expected:
-            return _report(name, True, f"k = {k}: ‖M − M_{k}‖_F/‖M‖_F = {relative[k]:.3g} < {target:g}, "
-                                       f"while k = {k - 1} leaves {relative[k - 1]:.3g}.")
+            return _report(name, True, f"k = {k} leaves a relative error of {relative[k]:.3g} < {target:g}; "
+                                       f"k = {k - 1} leaves {relative[k - 1]:.3g}.")
         if not 0 <= k <= r:
             return _report(name, False, f"k = {k} is not a rank of this {M64.shape[0]}×{M64.shape[1]} matrix.",
                            f"k counts the singular values kept: from 0 to min(m, n) = {r}.")
