@@ -1282,9 +1282,9 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
     0-d (or one-element) integer tensor or array, or a whole-number float. Mistakes recognised, each
     with its own hint (where two give the same k, the first in this order names it): counted from 0
     (one less: the index of the last value kept); the part kept measured instead of the part dropped
-    (‖M_k‖_F/‖M‖_F below target: k = 0); norms subtracted (1 − ‖M_k‖_F/‖M‖_F below target: norms do
-    not subtract, their squares do); σ instead of σ² (Σσ_tail/Σσ below target); the square root
-    left out (the squared relative error below target); the absolute error ‖M − M_k‖_F below target;
+    (‖M_k‖_F/‖M‖_F below target: k = 0); the square root left out (the squared relative error below
+    target); norms subtracted (1 − ‖M_k‖_F/‖M‖_F below target: norms do not subtract, their squares
+    do); σ instead of σ² (Σσ_tail/Σσ below target); the absolute error ‖M − M_k‖_F below target;
     the largest k (min(m, n), where the error is 0) instead of the smallest; an error (a relative or
     absolute one, as a fraction or in %) handed in instead of k; a number that is not whole; a k
     outside 0 … min(m, n); the list of errors instead of one k.
@@ -1308,13 +1308,13 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
                  "k counts the singular values kept, and Python counts from 0: S[0], …, S[i] are i + 1 values."),
         _Mistake(_first_below(kept, target), "that measures the part you keep, not the error.",
                  "the error is what the approximation leaves out: the singular values after the k largest."),
+        _Mistake(_first_below([x**2 for x in relative], target), "the square root is missing: that compares the squared error.",
+                 "the error is the square ROOT of the sum of the squares (of the tail, and of all for ‖M‖_F)."),
         _Mistake(_first_below([1 - x for x in kept], target), "that subtracts norms: 1 − ‖M_k‖_F/‖M‖_F is not the error.",
                  "norms do not subtract, their squares do: ‖M − M_k‖_F² = ‖M‖_F² − ‖M_k‖_F²."),
         _Mistake(_first_below([float(sigma[k:].sum() / sigma.sum()) for k in range(r + 1)], target),
                  "that adds the singular values without squaring them.",
                  "the Frobenius norm squares the singular values, adds them, and takes the square root."),
-        _Mistake(_first_below([x**2 for x in relative], target), "the square root is missing: that compares the squared error.",
-                 "the error is the square ROOT of the sum of the squares (of the tail, and of all for ‖M‖_F)."),
         _Mistake(_first_below(tails, target), "that compares the absolute error ‖M − M_k‖_F with the target.",
                  "the task asks for the relative error: divide by ‖M‖_F, which the singular values give too."),
         _Mistake(r, "with every singular value kept the error is 0, so any target is met: that is the largest k.",
