@@ -1209,7 +1209,8 @@ def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.
 def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
     """Check ‖M - M_k‖_F for the best rank-k approximation M_k (Eckart–Young: the tail of σ).
 
-    Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
+    Related to notebook 03, section "Best low-rank approximation (Eckart–Young)" (the notebooks do not
+    call it since its exercise 3 asks for the smallest k below a relative error: check_smallest_rank).
 
     Judged to 3 significant digits (the notebook prints the singular values to 4). Mistakes
     recognised: the squared error; σ_{k+1} alone (the spectral-norm error); the part kept, not the
