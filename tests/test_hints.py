@@ -244,7 +244,8 @@ def _M03(p):
 
 
 def _A03(p):
-    """The 5×4 matrix of 03's rank-2 exercise, then other matrices with at least 3 columns and rows."""
+    """For check_rank_k_error (no notebook calls it since 03's exercise 3 asks for the smallest rank): a 5×4
+    torch.rand matrix (seed 0), then other matrices with at least 4 columns and rows."""
     if p == 0:
         return torch.rand(5, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     r = _rng(p)
