@@ -68,8 +68,8 @@ __all__ = ["check_shape", "check_dot_product", "check_derivative", "check_fresh_
            "check_jacobian",
            "check_inverse_gradient", "check_largest_stable_lr", "check_iteration_prediction",
            "check_inverse", "check_pseudo_inverse",
-           "check_svd_reconstruction", "check_rank_k_error", "check_top_singular_pair",
-           "check_word_topics"]
+           "check_svd_reconstruction", "check_rank_k_error", "check_smallest_rank",
+           "check_top_singular_pair", "check_word_topics"]
 
 PASS, FAIL, BLANK = "✅", "❌", "⏳"
 HAND_DIGITS = 3  # a number worked out by hand is judged to 3 significant digits
@@ -1209,7 +1209,8 @@ def check_svd_reconstruction(answer, U: torch.Tensor, S: torch.Tensor, V: torch.
 def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
     """Check ‖M - M_k‖_F for the best rank-k approximation M_k (Eckart–Young: the tail of σ).
 
-    Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
+    Related to notebook 03, section "Best low-rank approximation (Eckart–Young)" (the notebooks do not
+    call it since its exercise 3 asks for the smallest k below a relative error: check_smallest_rank).
 
     Judged to 3 significant digits (the notebook prints the singular values to 4). Mistakes
     recognised: the squared error; σ_{k+1} alone (the spectral-norm error); the part kept, not the
@@ -1262,6 +1263,94 @@ def check_rank_k_error(answer, M: torch.Tensor, k: int) -> Verdict:
                              hint="keep the k largest singular values; the error is the root of the sum of the "
                                   "squares of the rest.",
                              shape_hint="the error is one number.")
+
+    return _guarded(name, judge)
+
+
+def _first_below(values: list[float], target: float) -> int | None:
+    """The first index k with values[k] < target (None when there is none)."""
+    return next((k for k, v in enumerate(values) if v < target), None)
+
+
+@_recorded
+def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
+    """Check the smallest k whose best rank-k approximation M_k has ‖M − M_k‖_F / ‖M‖_F below `target`.
+
+    Introduced in notebook 03, section "Best low-rank approximation (Eckart–Young)".
+
+    By Eckart–Young the error is the tail of the singular values, √(σ_{k+1}² + …), and ‖M‖_F is the
+    same root taken over all of them (the error of k = 0). The answer is a whole number: an int, a
+    0-d (or one-element) integer tensor or array, or a whole-number float. Mistakes recognised, each
+    with its own hint (where two give the same k, the first in this order names it): counted from 0
+    (one less: the index of the last value kept); the part kept measured instead of the part dropped
+    (‖M_k‖_F/‖M‖_F below target: k = 0); the square root left out (the squared relative error below
+    target); norms subtracted (1 − ‖M_k‖_F/‖M‖_F below target: norms do not subtract, their squares
+    do); σ instead of σ² (Σσ_tail/Σσ below target); the absolute error ‖M − M_k‖_F below target;
+    the largest k (min(m, n), where the error is 0) instead of the smallest; an error (a relative or
+    absolute one, as a fraction or in %) handed in instead of k; a number that is not whole; a k
+    outside 0 … min(m, n); the list of errors instead of one k.
+
+    Parameters: answer: your k; M: the matrix; target: the relative error to get below, in (0, 1).
+    """
+    name = "smallest rank"
+    M64 = _validate.nonzero(_given(M, "M", ndim=2), "M", "its relative error is not defined")
+    target = _validate.number(target, "target", low=0.0, high=1.0, low_open=True, high_open=True)
+    if _blank(answer):
+        return _not_attempted(name)
+    sigma = torch.linalg.svdvals(M64)
+    r = sigma.numel()
+    norm = float(torch.sqrt((sigma**2).sum()))
+    tails = [float(torch.sqrt((sigma[k:] ** 2).sum())) for k in range(r + 1)]  # ‖M − M_k‖_F, k = 0 … r
+    relative = [t / norm for t in tails]
+    kept = [float(torch.sqrt((sigma[:k] ** 2).sum())) / norm for k in range(r + 1)]
+    expected = _first_below(relative, target)  # never None: relative[r] = 0 < target
+    mistakes = [
+        _Mistake(expected - 1, "that looks like an index counted from 0, not a count.",
+                 "k counts the singular values kept, and Python counts from 0: S[0], …, S[i] are i + 1 values."),
+        _Mistake(_first_below(kept, target), "that measures the part you keep, not the error.",
+                 "the error is what the approximation leaves out: the singular values after the k largest."),
+        _Mistake(_first_below([x**2 for x in relative], target), "the square root is missing: that compares the squared error.",
+                 "the error is the square ROOT of the sum of the squares (of the tail, and of all for ‖M‖_F)."),
+        _Mistake(_first_below([1 - x for x in kept], target), "that subtracts norms: 1 − ‖M_k‖_F/‖M‖_F is not the error.",
+                 "norms do not subtract, their squares do: ‖M − M_k‖_F² = ‖M‖_F² − ‖M_k‖_F²."),
+        _Mistake(_first_below([float(sigma[k:].sum() / sigma.sum()) for k in range(r + 1)], target),
+                 "that adds the singular values without squaring them.",
+                 "the Frobenius norm squares the singular values, adds them, and takes the square root."),
+        _Mistake(_first_below(tails, target), "that compares the absolute error ‖M − M_k‖_F with the target.",
+                 "the task asks for the relative error: divide by ‖M‖_F, which the singular values give too."),
+        _Mistake(r, "with every singular value kept the error is 0, so any target is met: that is the largest k.",
+                 "the task asks for the smallest k whose error is below the target."),
+    ]
+    errors = [*relative, *tails, *(100 * x for x in relative)]
+
+    def judge():
+        got = _real(answer)
+        if got.numel() != 1:
+            if got.ndim == 1 and got.numel() in (r, r + 1):
+                return _report(name, False, "that is a list of numbers, one per k; the answer is one k.",
+                               "find the first k whose relative error is below the target, and hand in that k.")
+            return _report(name, False, f"expected one whole number, got {_short(answer)}.",
+                           "k is one whole number: how many singular values are kept.")
+        value = float(got.reshape(()))
+        if not value.is_integer():
+            if any(abs(value - e) <= _hand_tolerance(e) for e in errors if e > 0):
+                return _report(name, False, f"{value:g} is an error, not a rank.",
+                               "the answer is k, the number of singular values kept, not the error it leaves.")
+            return _report(name, False, f"{value:g} is not a whole number.",
+                           "k counts singular values, so it is a whole number (an int).")
+        k = int(value)
+        if k == expected:
+            return _report(name, True, f"k = {k} leaves a relative error of {relative[k]:.3g} < {target:g}; "
+                                       f"k = {k - 1} leaves {relative[k - 1]:.3g}.")
+        if not 0 <= k <= r:
+            return _report(name, False, f"k = {k} is not a rank of this {M64.shape[0]}×{M64.shape[1]} matrix.",
+                           f"k counts the singular values kept: from 0 to min(m, n) = {r}.")
+        for m in mistakes:  # the first whose k is this one (a mistake that gives the right k is no mistake here)
+            if m.value == k:
+                return _report(name, False, m.detail, m.hint)
+        return _report(name, False, f"k = {k} is not the smallest k with a relative error below {target:g}.",
+                       "for each k, the relative error is √(σ_{k+1}² + …) / √(σ₁² + …): find the first k "
+                       "where it is below the target.")
 
     return _guarded(name, judge)
 

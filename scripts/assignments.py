@@ -67,7 +67,7 @@ POINTS = {
     "01": {"my_dot": 1, "my_shape": 1, "my_grad": 2, "my_grads": 2, "my_derivative": 1, "my_jacobian": 2,
            "my_step_limit": 2},
     "02": {"my_gradient": 2, "my_factor": 1, "my_faster": 1, "my_inverse": 2, "my_pinv": 0},
-    "03": {"my_reconstruction": 1, "my_pair": 2, "my_rank2_error": 1, "my_word_groups": 2},
+    "03": {"my_reconstruction": 1, "my_pair": 2, "my_smallest_rank": 1, "my_word_groups": 2},
 }
 DEFAULT_POINTS = 1
 BANNER = ("**Graded assignment** (nbgrader): write your answer in each exercise's cell, in place of "

@@ -404,6 +404,8 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
 
     # checks: the given tensors are validated (raise); the learner's answers are judged (False)
     Mi = A
+    relative = torch.sqrt((torch.linalg.svdvals(A).flip(0) ** 2).cumsum(0).flip(0) / (torch.linalg.svdvals(A) ** 2).sum())
+    k_below = int((relative >= 0.3).sum())  # the smallest k with ‖A − A_k‖_F/‖A‖_F < 0.3
     checks = [
         ("check_shape", lambda answer, expected=(2, 3): gh.check_shape(answer, expected), {"answer": (2, 3)},
          {"answer": {"floats (2.7, 3)": ((2.7, 3), False), "string": ("23", False), "tensor of shape (2, 3)":
@@ -453,6 +455,13 @@ def build_rows() -> list[Row]:  # noqa: C901 (a table)
          {"answer": float(torch.sqrt((torch.linalg.svdvals(A)[1:] ** 2).sum()))},
          {"answer": {"string": ("1", False), "NaN": (math.nan, False)},
           "k": {**numbers("count", 1), "too large": (4, ValueError)}, "M": given_matrices(square=False)}),
+        ("check_smallest_rank", lambda answer, M=Mi, target=0.3: gh.check_smallest_rank(answer, M, target),
+         {"answer": k_below}, {"answer": {"string": (str(k_below), False), "NaN": (math.nan, False),
+                                          "bool": (True, False), "not whole": (k_below + 0.5, False),
+                                          "whole float tensor": (torch.tensor(float(k_below)), True),
+                                          "NumPy int": (np.int64(k_below), True)},
+                               "target": {**numbers("fraction", 0.3), "zero": (0.0, ValueError)},
+                               "M": {**given_matrices(square=False), "zero": (zero, ValueError)}}),
         ("check_top_singular_pair", lambda answer, M=Mi: gh.check_top_singular_pair(answer, M), {"answer": (U[:, 0], V[:, 0])},
          {"answer": {"one vector": (U[:, 0], False), "wrong length": ((U[:2, 0], V[:, 0]), False)},
           "M": {**given_matrices(square=False), "zero": (zero, ValueError)}}),

@@ -36,7 +36,8 @@ PUBLIC_API = {
     # svd (notebook 03)
     "SVDResult", "source_matrices", "source_svd_loss", "source_svd", "sort_svd", "svd_factorize",
     "svd_ascent", "svd_errors", "compare_svd", "low_rank", "load_source_baseline",
-    "check_svd_reconstruction", "check_rank_k_error", "check_top_singular_pair", "check_word_topics",
+    "check_svd_reconstruction", "check_rank_k_error", "check_smallest_rank", "check_top_singular_pair",
+    "check_word_topics",
     "plot_heatmaps",
     # lessons (every notebook's parameters cell)
     "check_parameters",

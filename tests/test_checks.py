@@ -95,6 +95,11 @@ CASES = {
         lambda c: c(2.0, _M03, 1),  # σ₂, the spectral-norm error
         lambda c: c(5**0.5, _M03, 1),
     ),
+    "check_smallest_rank": (
+        lambda c: c(None, _M03, 0.4),  # relative errors √(5/14) ≈ 0.60, √(1/14) ≈ 0.27, 0: k = 2
+        lambda c: c(1, _M03, 0.4),  # counted from 0
+        lambda c: c(2, _M03, 0.4),
+    ),
     "check_top_singular_pair": (
         lambda c: c(None, _M03),
         lambda c: c((-_U03[:, 0], _Vh03[0]), _M03),  # the pair's signs disagree
@@ -236,3 +241,47 @@ def test_dot_product_accepts_a_correct_float32_loop_over_long_vectors():
     # vectors'): the float32 sum passes for float64 vectors too, but not as a float64 Python number.
     assert gh.check_dot_product(loop, a.double(), b.double()).ok
     assert not gh.check_dot_product(loop.item(), a.double(), b.double()).ok
+
+
+# Singular values at which every mistake check_smallest_rank names gives a k of its own (target 0.3):
+# right 7; counted from 0: 6; the part kept: 0; norms subtracted: 2; σ instead of σ²: 5; no square
+# root: 3; the absolute error: 9; the largest k: 10.
+_RANK_VALUES = [4.88, 4.8, 4.17, 2.56, 2.26, 2.19, 2.16, 2.02, 1.17, 0.22]
+_RANK_M = gh.matrix_with_singular_values(_RANK_VALUES, (12, 10), seed=4)
+
+
+@pytest.mark.parametrize(("answer", "words"), [
+    (6, "counted from 0"), (0, "part you keep"), (2, "subtracts norms"), (5, "without squaring"),
+    (3, "square root is missing"), (9, "absolute error"), (10, "largest k"), (11, "not a rank"),
+    (-1, "not a rank"), (8, "not the smallest k"), (7.5, "not a whole number"),
+    (torch.arange(11.0), "one per k"), ([1, 2], "one whole number"),
+])
+def test_smallest_rank_names_each_mistake(answer, words, capsys):
+    assert gh.check_smallest_rank(answer, _RANK_M, 0.3).ok is False
+    out = _one_line(capsys)
+    assert out.startswith(gh.checks.FAIL) and words in out, out
+
+
+def test_smallest_rank_names_an_error_handed_in_for_k(capsys):
+    s = torch.linalg.svdvals(_RANK_M)
+    relative = float(torch.sqrt((s[7:] ** 2).sum() / (s**2).sum()))
+    absolute = float(torch.sqrt((s[7:] ** 2).sum()))
+    for answer in (relative, round(relative, 3), absolute, 100 * relative):
+        assert gh.check_smallest_rank(answer, _RANK_M, 0.3).ok is False
+        assert "is an error, not a rank" in _one_line(capsys)
+
+
+@pytest.mark.parametrize("answer", [7, 7.0, torch.tensor(7), torch.tensor(7.0, dtype=torch.float32),
+                                    torch.tensor([7]), __import__("numpy").int64(7)])
+def test_smallest_rank_accepts_a_whole_number_in_any_form(answer, capsys):
+    assert gh.check_smallest_rank(answer, _RANK_M, 0.3).ok is True
+    assert _one_line(capsys).startswith(gh.checks.PASS)
+
+
+@pytest.mark.parametrize(("M", "target", "error"), [
+    (_M03, 0.0, ValueError), (_M03, 1.0, ValueError), (_M03, "0.2", TypeError), (_M03, float("nan"), ValueError),
+    (torch.zeros(3, 2), 0.2, ValueError), (torch.ones(3), 0.2, ValueError),
+])
+def test_smallest_rank_refuses_bad_exercise_inputs(M, target, error):
+    with pytest.raises(error):
+        gh.check_smallest_rank(1, M, target)

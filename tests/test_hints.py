@@ -244,7 +244,8 @@ def _M03(p):
 
 
 def _A03(p):
-    """The 5×4 matrix of 03's rank-2 exercise, then other matrices with at least 3 columns and rows."""
+    """For check_rank_k_error (no notebook calls it since 03's exercise 3 asks for the smallest rank): a 5×4
+    torch.rand matrix (seed 0), then other matrices with at least 4 columns and rows."""
     if p == 0:
         return torch.rand(5, 4, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     r = _rng(p)
@@ -526,6 +527,65 @@ def _c_rank(kind):
     return case
 
 
+def _rank_inputs(p):
+    """(M, target) of 03's exercise 3 (the source's rand(5,4) seed 314, below 20 %), then matrices with
+    chosen singular values: odd p 5 to 10 decaying geometrically, even p 2 to 4 large ones over a flat
+    tail of 8 to 16 small ones (where σ instead of σ² gives another k); targets 10 % to 30 %."""
+    if p == 0:
+        return gh.source_matrices()["rand(5,4) seed 314"], 0.2
+    r = _rng(p)
+    if p % 2:
+        n = r.randint(5, 10)
+        d = r.uniform(0.5, 0.85)
+        values = sorted((round(r.uniform(0.5, 5) * d**i, 3) for i in range(n)), reverse=True)
+    else:
+        head = sorted((round(r.uniform(1, 5), 2) for _ in range(r.randint(2, 4))), reverse=True)
+        values = sorted(head + [round(r.uniform(0.1, 0.3), 3) for _ in range(r.randint(8, 16))], reverse=True)
+        n = len(values)
+    M = gh.matrix_with_singular_values(values, (n + r.randint(0, 3), n), seed=p)
+    return M, random.Random(2000 + p).choice([0.1, 0.15, 0.2, 0.3])
+
+
+def _smallest_ranks(M, target):
+    """{kind: k}: the right k and the k of each mistake, each computed as a learner would."""
+    s = torch.linalg.svdvals(M)
+    r = s.numel()
+
+    def first(errors):
+        return next((k for k, e in enumerate(errors) if e < target), None)
+    rel = [float(torch.sqrt((s[k:] ** 2).sum() / (s**2).sum())) for k in range(r + 1)]
+    kept = [float(torch.sqrt((s[:k] ** 2).sum() / (s**2).sum())) for k in range(r + 1)]
+    right = first(rel)
+    # in the order in which the check names them (the first whose k it is)
+    return {"right": right, "off": right - 1, "kept": first(kept), "root": first([x**2 for x in rel]),
+            "subtract": first([1 - x for x in kept]), "sigma": first([float(s[k:].sum() / s.sum()) for k in range(r + 1)]),
+            "absolute": first([float(torch.sqrt((s[k:] ** 2).sum())) for k in range(r + 1)]), "largest": r}
+
+
+def _c_smallest(kind):
+    def case(p):
+        M, target = _rank_inputs(p)
+        ks = _smallest_ranks(M, target)
+        right = ks["right"]
+        s = torch.linalg.svdvals(M)
+        if kind == "error":  # the relative error at the answer (0 at full rank: then the one before)
+            wrong = float(torch.sqrt((s[min(right, s.numel() - 1):] ** 2).sum() / (s**2).sum()))
+        elif kind == "list":
+            wrong = torch.linalg.svdvals(M)
+        elif kind == "whole":
+            wrong = right + 0.5
+        elif kind == "range":
+            wrong = s.numel() + 1
+        else:
+            order = list(ks)
+            wrong = ks[kind]
+            if wrong is None or wrong in [ks[o] for o in order[:order.index(kind)]]:
+                return None  # gives the right k, or the k of a mistake the check names first, at this input
+        return (lambda: gh.check_smallest_rank(wrong, M, target),
+                lambda: gh.check_smallest_rank(torch.tensor(right), M, target))
+    return case
+
+
 def _c_pair(kind):
     def case(p):
         M = _M7(p)
@@ -631,6 +691,17 @@ CASES = {
     ("check_rank_k_error", "one value too late"): _c_rank("late"),
     ("check_rank_k_error", "one value too early"): _c_rank("early"),
     ("check_rank_k_error", "without squaring"): _c_rank("sum"),
+    ("check_smallest_rank", "counted from 0"): _c_smallest("off"),
+    ("check_smallest_rank", "part you keep"): _c_smallest("kept"),
+    ("check_smallest_rank", "subtracts norms"): _c_smallest("subtract"),
+    ("check_smallest_rank", "without squaring"): _c_smallest("sigma"),
+    ("check_smallest_rank", "square root is missing"): _c_smallest("root"),
+    ("check_smallest_rank", "absolute error"): _c_smallest("absolute"),
+    ("check_smallest_rank", "largest k"): _c_smallest("largest"),
+    ("check_smallest_rank", "is an error, not a rank"): _c_smallest("error"),
+    ("check_smallest_rank", "one per k"): _c_smallest("list"),
+    ("check_smallest_rank", "not a whole number"): _c_smallest("whole"),
+    ("check_smallest_rank", "not a rank"): _c_smallest("range"),
     ("check_top_singular_pair", "expected a tuple"): _c_pair("single"),
     ("check_top_singular_pair", "swapped"): _c_pair("swapped"),
     ("check_top_singular_pair", "length 1"): _c_pair("length"),
@@ -644,7 +715,12 @@ CASES = {
 }
 # The notebook's own exercise (p = 0) must tell every one of these apart; only these (check, fragment) may
 # be skipped at p = 0, because the notebook's inputs cannot produce them (its matrices are not square, ...).
-NOT_AT_P0 = {("check_top_singular_pair", "swapped")}
+NOT_AT_P0 = {("check_top_singular_pair", "swapped"),
+             # 03's A has 4 singular values, so k is 0 … 4 and the mistakes must share the 4 wrong values: there,
+             # σ instead of σ² gives the right k (Σσ_tail/Σσ is 0.31, 0.11, 0.03 next to 0.30, 0.12, 0.05), and
+             # subtracting norms or leaving out the root give k = 1, which the check names "counted from 0".
+             ("check_smallest_rank", "subtracts norms"), ("check_smallest_rank", "without squaring"),
+             ("check_smallest_rank", "square root is missing")}
 
 
 @pytest.mark.parametrize(("check", "fragment"), sorted(CASES), ids=lambda x: str(x)[:40])
@@ -701,6 +777,7 @@ def _extra_calls():
     truth = data.word_topic
     W, W_pinv = _pinv_solved02(0)
     M_sq = gh.matrix_with_singular_values([3.0, 2.0, 1.0], seed=5)
+    R10 = gh.matrix_with_singular_values([4.88, 4.8, 4.17, 2.56, 2.26, 2.19, 2.16, 2.02, 1.17, 0.22], (12, 10), seed=4)
     Us, Ss, Vhs = torch.linalg.svd(M_sq)
     return [
         lambda: gh.check_shape((9, 9, 9, 9), shape),
@@ -741,6 +818,8 @@ def _extra_calls():
         lambda: gh.check_rank_k_error(123.0, A3, 2),
         lambda: gh.check_rank_k_error([1.0, 2.0], A3, 2),
         lambda: gh.check_rank_k_error(float(torch.sqrt((s3[2:] ** 2).sum()) / torch.sqrt((s3**2).sum())), A3, 2),
+        lambda: gh.check_smallest_rank(8, R10, 0.3),  # no typical mistake gives 8 there
+        lambda: gh.check_smallest_rank([1, 2], R10, 0.3),
         lambda: gh.check_top_singular_pair((u7, v7[:-1]), M7),
         lambda: gh.check_top_singular_pair(_power_pair(M7, 1, torch.tensor([1.0, -1, 1, -1], dtype=torch.float64)),
                                            M7),

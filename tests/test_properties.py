@@ -102,6 +102,7 @@ def _inputs():
         "check_pseudo_inverse": lambda a: gh.check_pseudo_inverse(a, W),
         "check_svd_reconstruction": lambda a: gh.check_svd_reconstruction(a, U, S, Vh.mT, M=W),
         "check_rank_k_error": lambda a: gh.check_rank_k_error(a, W, 1),
+        "check_smallest_rank": lambda a: gh.check_smallest_rank(a, M, 0.4),  # relative errors 1, 0.60, 0.27, 0: k = 2
         "check_top_singular_pair": lambda a: gh.check_top_singular_pair(a, W),
         "check_word_topics": lambda a: gh.check_word_topics(a, torch.tensor([0, 0, 1, 1, 2])),
         "check_step_scaling": lambda a: gh.check_step_scaling(a, M, 3.0),
@@ -348,3 +349,13 @@ def test_helpers_refuse_a_number_outside_their_domain(name, x):
         return
     refused, what = _refused(lambda: call(x))
     assert refused, f"{name} given {x!r}: {what}"
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(answer=st.integers(-10**6, 10**6) | st.floats(-100, 100) | st.integers(-5, 5).map(float))
+def test_smallest_rank_approves_only_the_right_whole_number(answer):
+    """check_smallest_rank at M (singular values 3, 2, 1; relative errors 1, 0.60, 0.27, 0; target 0.4):
+    only k = 2 passes, as an int or a whole-number float; any other number is ❌, never raised."""
+    result, out, err = _quietly(lambda: INPUTS["check_smallest_rank"](answer))
+    assert not err and out.count("\n") == 1
+    assert result.ok is (answer == 2), f"check_smallest_rank judged {answer!r} {'right' if result.ok else 'wrong'}"
