@@ -425,5 +425,5 @@ def test_stored_outputs_have_one_stream_output_per_stream():
     for path in nbtools.notebooks():
         for i, cell in enumerate(nbformat.read(path, as_version=4).cells):
             kinds = [(o.output_type, o.get("name")) for o in cell.get("outputs", [])]
-            split = [k for k, nxt in zip(kinds, kinds[1:]) if k == nxt and k[0] == "stream"]
+            split = [k for k, nxt in zip(kinds, kinds[1:], strict=False) if k == nxt and k[0] == "stream"]
             assert not split, f"{path.name} cell {i}: {split[0][1]} split over several outputs (re-execute)"
