@@ -229,6 +229,9 @@ c.CourseDirectory.course_id = {COURSE_ID!r}
 c.ClearSolutions.code_stub = {{"python": {CODE_STUB!r}}}
 # Keep the stored outputs (the figures) in what students get.
 c.ClearOutput.enabled = False
+# Every student, whatever a hub's shared settings name the user of this server (the README's line
+# for a hub whose servers all run as one OS user): collect and autograde must see the whole class.
+c.CourseDirectory.student_id = "*"
 {exchange_line}
 '''
 

@@ -44,9 +44,12 @@ WRONG = '''def _wrong(v):
 TIMES: dict[str, float] = {}
 
 
-def nbgrader(*args: str, cwd: Path, home: Path | None = None, timeout: float = 300) -> str:
-    """Run `nbgrader ARGS` as a user would (the environment's bin/ on PATH, for nbgrader's alembic)."""
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+def nbgrader(*args: str, cwd: Path, home: Path | None = None, timeout: float = 300,
+             env: dict[str, str] | None = None) -> str:
+    """Run `nbgrader ARGS` as a user would (the environment's bin/ on PATH, for nbgrader's alembic);
+    `env` adds to the environment (a hub's settings)."""
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+               **(env or {}))
     if home is not None:
         env["HOME"] = str(home)
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True,
@@ -347,28 +350,101 @@ def test_a_folder_with_students_work_is_not_overwritten(tmp_path):
     assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in (out / "nbgrader_config.py").read_text()
 
 
+HUB_STUDENTS = {"dana": "right", "erin": "wrong"}  # hub logins, and how each answers the first graded exercise
+
+
+def hub_nbgrader_config(exchange: Path) -> str:
+    """What the README tells a hub to put in every server's /etc/jupyter/nbgrader_config.py, with the
+    line for a hub whose servers all run as one OS user (here: the test's)."""
+    return (f"import os\nc = get_config()  # noqa: F821\nc.CourseDirectory.course_id = {assignments.COURSE_ID!r}\n"
+            f"c.Exchange.root = {str(exchange)!r}\n"
+            "if os.environ.get('JUPYTERHUB_USER'):  # one OS user for every server: name students by hub login\n"
+            "    c.CourseDirectory.student_id = os.environ['JUPYTERHUB_USER']\n")
+
+
+def _open_assignment_list(page, lab: str) -> None:
+    page.goto(f"{lab}/lab?reset")
+    page.wait_for_selector(".jp-LauncherCard", timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
+    page.get_by_role("menuitem", name="Assignment List").click()
+
+
+def _answer_and_submit(page, lab: str, home: Path, name: str, lines: list[str], visible: str,
+                       last_check: str, mark: str) -> None:
+    """In JupyterLab: fetch the lesson, type the answer below the exercise's scaffold, Run All,
+    see the check print `mark`, save, submit."""
+    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+    _open_assignment_list(page, lab)
+    page.get_by_role("button", name="Fetch").click()
+    page.wait_for_selector(f"#fetched_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
+    page.click("#fetched_assignments_list a.assignment-notebooks-link")
+    page.click(f"#fetched_assignments_list >> text={Path(NOTEBOOK).stem}")
+    page.wait_for_selector(f"{panel} .jp-Cell", timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
+                           ".some(e => e.textContent.endsWith('| Idle'))", timeout=90_000)
+    answer = page.locator(f"{panel} .jp-CodeCell", has_text=f"{name} = None").first
+    answer.locator(".cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text("\n".join(lines))
+    page.keyboard.press("Escape")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    last = page.locator(f"{panel} .jp-CodeCell", has_text=last_check.strip().splitlines()[-1]).first
+    last.locator(".jp-OutputArea-output").first.wait_for(timeout=180_000)
+    printed = page.locator(f"{panel} .jp-CodeCell", has_text=visible).first.locator(".jp-OutputArea").inner_text()
+    assert printed.startswith(mark), printed
+    errors = page.locator(f"{panel} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.first.inner_text()
+    saved = home / ASSIGNMENT / NOTEBOOK
+    before = saved.stat().st_mtime_ns
+    page.keyboard.press("Control+s")
+    for _ in range(50):
+        if saved.stat().st_mtime_ns != before:
+            break
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(500)
+    assert lines[-1] in saved.read_text(encoding="utf-8"), "not saved"
+    page.click(".lm-TabBar-tab:has-text('Assignments')")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_selector(f"#submitted_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
+
+
 @pytest.mark.browser
-def test_a_student_fetches_answers_submits_and_reads_feedback_in_jupyterlab(tmp_path):
-    """nbgrader's JupyterLab extension in headless Chromium, as a student uses it: Nbgrader →
-    Assignment List → Fetch, open the lesson, answer the first graded exercise in its cell, Run All (every
-    check prints; the released lesson runs to the end), save, Submit; the instructor grades by the
-    command line; then Fetch Feedback shows a "view feedback" link and the report lands in the home."""
-    import re
+def test_a_class_is_graded_on_the_test_hub(tmp_path):
+    """A class on the test JupyterHub of tests/test_jupyterhub.py (JupyterHub 5.5.4 on 127.0.0.1,
+    its login page, one server per student spawned by the hub), every server given the README's
+    nbgrader settings through a config folder on JUPYTER_CONFIG_PATH (as /etc/jupyter would be).
+    Two students log in in headless Chromium and use nbgrader's JupyterLab extension: Nbgrader →
+    Assignment List → Fetch, open lesson 01, answer the first graded exercise in its cell (dana
+    right, erin wrong), Run All (the check prints ✅ or ❌; the lesson runs to the end), save,
+    Submit. The instructor grades by the command line, in the same hub settings (so the course
+    folder's own config must undo the students' naming line); grades.csv must give dana that
+    exercise's points and erin 0, each of the lesson's total; then each student's Fetch Feedback
+    shows "view feedback" and puts the report, with that score, in their hub home.
 
-    from _browser import SCREENSHOTS, JupyterLab, chromium, require_chromium
+    That it can fail: GDLA_GRADING_FAULT=no-exchange|no-hidden-tests|one-name PYTHONPATH=tests
+    python -m pytest -p _grading_faults tests/test_grading.py -k hub (tests/_grading_faults.py)
+    gives the servers no exchange setting, neuters the hidden tests, or names every student by the
+    servers' OS user (nbgrader's default on such a hub); each must fail."""
+    from _browser import CHROMIUM_FLAGS, SCREENSHOTS
+    from playwright.sync_api import sync_playwright
+    from test_browser import PAGE_SCRIPT, VIEWPORT
+    from test_jupyterhub import PASSWORD, _config, _requirements, _stop, _wait_for, free_port
 
-    require_chromium()
-    course, exchange, home = tmp_path / "course", tmp_path / "exchange", tmp_path / "dana"
+    chromium, hub_exe = _requirements()
+    shots = SCREENSHOTS / "grading"
+    shots.mkdir(parents=True, exist_ok=True)
+    course, exchange, settings = tmp_path / "course", tmp_path / "exchange", tmp_path / "etc-jupyter"
     exchange.mkdir()
     exchange.chmod(0o777)
-    home.mkdir()
+    settings.mkdir()
+    (settings / "nbgrader_config.py").write_text(hub_nbgrader_config(exchange), encoding="utf-8")
     summary = assignments.build(course, names=[NOTEBOOK])
-    ex = f"--Exchange.root={exchange}"
-    nbgrader("release_assignment", ASSIGNMENT, ex, cwd=course)
-    # what the hub's /etc/jupyter/nbgrader_config.py says (the README), and who the student is
-    (home / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = {assignments.COURSE_ID!r}\n"
-        f"c.Exchange.root = {str(exchange)!r}\nc.CourseDirectory.student_id = 'dana'\n", encoding="utf-8")
+    points = summary[ASSIGNMENT]["exercises"]
+    # the instructor, too, is a hub user whose server has the hub's settings
+    instructor = {"JUPYTER_CONFIG_PATH": str(settings), "JUPYTERHUB_USER": "instructor"}
+    nbgrader("release_assignment", ASSIGNMENT, cwd=course, env=instructor)
     source = nbformat.read(course / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
     graded = {_meta(c)["grade_id"].removeprefix("check-") for c in source.cells if _meta(c).get("grade")}
     first = next(c for c in source.cells if _meta(c).get("solution")
@@ -377,64 +453,55 @@ def test_a_student_fetches_answers_submits_and_reads_feedback_in_jupyterlab(tmp_
     check = next(c for c in source.cells if _meta(c).get("grade_id") == f"check-{name}")
     visible = check.source.split(assignments.HIDDEN_BEGIN)[0].strip().splitlines()[-1]
     last_check = [c for c in source.cells if _meta(c).get("grade")][-1].source.split(assignments.HIDDEN_BEGIN)[0]
-    panel = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-    with JupyterLab(home) as lab, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        try:
-            page.goto(f"{lab.url}/lab?reset")
-            page.wait_for_selector(".jp-LauncherCard", timeout=60_000)
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
-            page.get_by_role("menuitem", name="Assignment List").click()
-            page.get_by_role("button", name="Fetch").click()
-            page.wait_for_selector(f"#fetched_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
-            page.click("#fetched_assignments_list a.assignment-notebooks-link")
-            page.click(f"#fetched_assignments_list >> text={Path(NOTEBOOK).stem}")
-            page.wait_for_selector(f"{panel} .jp-Cell", timeout=60_000)
-            page.wait_for_function("() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]"
-                                   ".some(e => e.textContent.endsWith('| Idle'))", timeout=60_000)
-            answer = page.locator(f"{panel} .jp-CodeCell", has_text=f"{name} = None").first
-            answer.locator(".cm-content").click()
-            page.keyboard.press("Control+End")
-            page.keyboard.press("Enter")
-            page.keyboard.insert_text("\n".join([*_solution_lines(first), f"{name} = {name}_solution"]))
-            page.keyboard.press("Escape")
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            last = page.locator(f"{panel} .jp-CodeCell", has_text=last_check.strip().splitlines()[-1]).first
-            last.locator(".jp-OutputArea-output").first.wait_for(timeout=180_000)
-            printed = page.locator(f"{panel} .jp-CodeCell", has_text=visible).first.locator(".jp-OutputArea").inner_text()
-            assert printed.startswith("✅"), printed
-            errors = page.locator(f"{panel} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-            assert errors.count() == 0, errors.first.inner_text()
-            before = (home / ASSIGNMENT / NOTEBOOK).stat().st_mtime_ns
-            page.keyboard.press("Control+s")
-            page.wait_for_function("() => true")  # let the save request go out
-            for _ in range(50):
-                if (home / ASSIGNMENT / NOTEBOOK).stat().st_mtime_ns != before:
-                    break
-                page.wait_for_timeout(200)
-            page.wait_for_timeout(500)
-            assert f"{name}_solution" in (home / ASSIGNMENT / NOTEBOOK).read_text(encoding="utf-8"), "not saved"
-            page.click(".lm-TabBar-tab:has-text('Assignments')")
-            page.get_by_role("button", name="Submit").click()
-            page.wait_for_selector(f"#submitted_assignments_list >> text={ASSIGNMENT}", timeout=30_000)
-            for step in (("collect", ASSIGNMENT, ex), ("autograde", ASSIGNMENT, "--create"),
-                         ("generate_feedback", ASSIGNMENT), ("release_feedback", ASSIGNMENT, ex), ("export",)):
-                nbgrader(*step, cwd=course)
-            with open(course / "grades.csv", newline="") as f:
-                row = next(r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT)
-            points = summary[ASSIGNMENT]["exercises"]
-            assert (row["student_id"], float(row["score"]), float(row["max_score"])) == (
-                "dana", points[name], sum(points.values()))
-            page.goto(f"{lab.url}/lab?reset")
-            page.wait_for_selector(".jp-LauncherCard", timeout=60_000)
-            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
-            page.get_by_role("menuitem", name="Assignment List").click()
-            page.get_by_role("button", name="Fetch Feedback").click()
-            page.wait_for_selector("#submitted_assignments_list >> text=view feedback", timeout=30_000)
-            reports = list((home / ASSIGNMENT / "feedback").glob(f"*/{Path(NOTEBOOK).stem}.html"))
-            assert len(reports) == 1
-            assert f"Score: {float(points[name])} / {float(sum(points.values()))}" in reports[0].read_text(encoding="utf-8")
-        finally:
-            (SCREENSHOTS / "grading").mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "grading" / "assignment-list.png"))
+    answers = {"right": [*_solution_lines(first), f"{name} = {name}_solution"],
+               "wrong": [*_solution_lines(first), f"{name} = {name}_solution", WRONG, f"{name} = _wrong({name})"]}
+    port = free_port()
+    hub = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.Popen([hub_exe, "-f", str(_config(tmp_path, port, {"JUPYTER_CONFIG_PATH": str(settings)}))],
+                            cwd=tmp_path, env=env, stdout=open(tmp_path / "hub.log", "wb"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    start = time.perf_counter()
+    try:
+        _wait_for(f"{hub}/hub/health", proc)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+            pages = {}
+            try:
+                for who, how in HUB_STUDENTS.items():
+                    context = browser.new_context(viewport=VIEWPORT)
+                    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:)"), lambda r: r.abort())
+                    context.add_init_script(PAGE_SCRIPT)
+                    page = pages[who] = context.new_page()
+                    page.goto(f"{hub}/hub/login")
+                    page.fill("#username_input", who)
+                    page.fill("#password_input", PASSWORD)
+                    page.click("#login_submit")
+                    page.wait_for_url(re.compile(rf".*/user/{who}/lab.*"), timeout=120_000)
+                    _answer_and_submit(page, f"{hub}/user/{who}", tmp_path / "homes" / who, name, answers[how],
+                                       visible, last_check, "✅" if how == "right" else "❌")
+                    page.screenshot(path=str(shots / f"hub-{who}-submitted.png"))
+                for step in (("collect", ASSIGNMENT), ("autograde", ASSIGNMENT, "--create"),
+                             ("generate_feedback", ASSIGNMENT), ("release_feedback", ASSIGNMENT), ("export",)):
+                    nbgrader(*step, cwd=course, env=instructor)
+                with open(course / "grades.csv", newline="") as f:
+                    rows = {r["student_id"]: r for r in csv.DictReader(f) if r["assignment"] == ASSIGNMENT}
+                expected = {who: (points[name] if how == "right" else 0) for who, how in HUB_STUDENTS.items()}
+                got = {who: (float(r["score"]), float(r["max_score"])) for who, r in rows.items()}
+                print(f"\nhub grades expected {expected} of {sum(points.values())}, got {got}")
+                assert got == {who: (float(e), float(sum(points.values()))) for who, e in expected.items()}, got
+                for who, page in pages.items():
+                    _open_assignment_list(page, f"{hub}/user/{who}")
+                    page.get_by_role("button", name="Fetch Feedback").click()
+                    page.wait_for_selector("#submitted_assignments_list >> text=view feedback", timeout=30_000)
+                    page.screenshot(path=str(shots / f"hub-{who}-feedback.png"))
+                    reports = list((tmp_path / "homes" / who / ASSIGNMENT / "feedback").glob(
+                        f"*/{Path(NOTEBOOK).stem}.html"))
+                    assert len(reports) == 1, (who, reports)
+                    score = f"Score: {float(expected[who])} / {float(sum(points.values()))}"
+                    assert score in reports[0].read_text(encoding="utf-8"), (who, score)
+            finally:
+                browser.close()
+    finally:
+        _stop(proc)
+    print(f"hub grading test: {time.perf_counter() - start:.0f} s from the hub's start (two students)")

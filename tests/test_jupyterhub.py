@@ -101,7 +101,8 @@ def _upstream_moves_on(upstream: Path) -> None:
     _git("commit", "-qm", "a new lesson", cwd=upstream)
 
 
-def _config(tmp: Path, port: int) -> Path:
+def _config(tmp: Path, port: int, environment: dict[str, str] | None = None) -> Path:
+    """The test hub's jupyterhub_config.py; `environment` adds to every single-user server's."""
     settings = tmp / "lab-settings"
     for plugin, values in LAB_SETTINGS.items():
         path = settings / f"{plugin}.jupyterlab-settings"
@@ -129,7 +130,7 @@ c.Spawner.args = ["--allow-root"]  # the test runs as root in CI
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
-c.Spawner.environment = {{"JUPYTERLAB_SETTINGS_DIR": {str(settings)!r}, "PLOTLY_RENDERER": ""}}
+c.Spawner.environment = {{"JUPYTERLAB_SETTINGS_DIR": {str(settings)!r}, "PLOTLY_RENDERER": "", **{environment or {}!r}}}
 """)
     return config
 
