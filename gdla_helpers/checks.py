@@ -1281,14 +1281,16 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
     By Eckart–Young the error is the tail of the singular values, √(σ_{k+1}² + …), and ‖M‖_F is the
     same root taken over all of them (the error of k = 0). The answer is a whole number: an int, a
     0-d (or one-element) integer tensor or array, or a whole-number float. Mistakes recognised, each
-    with its own hint (where two give the same k, the first in this order names it): counted from 0
+    with its own hint: counted from 0
     (one less: the index of the last value kept); the part kept measured instead of the part dropped
     (‖M_k‖_F/‖M‖_F below target: k = 0); the square root left out (the squared relative error below
     target); norms subtracted (1 − ‖M_k‖_F/‖M‖_F below target: norms do not subtract, their squares
     do); σ instead of σ² (Σσ_tail/Σσ below target); the absolute error ‖M − M_k‖_F below target;
-    the largest k (min(m, n), where the error is 0) instead of the smallest; an error (a relative or
-    absolute one, as a fraction or in %) handed in instead of k; a number that is not whole; a k
-    outside 0 … min(m, n); the list of errors instead of one k.
+    the largest k (min(m, n), where the error is 0) instead of the smallest; one value too many
+    dropped (the tail taken from S[k − 1]: one more); an error (a relative or absolute one, as a
+    fraction (to 2 significant digits) or in %) handed in instead of k; a number that is not whole; a
+    k outside 0 … min(m, n); the list of errors instead of one k. Where M gives several mistakes the
+    same k, the line names each of them, so the hint fits whichever was made.
 
     Parameters: answer: your k; M: the matrix; target: the relative error to get below, in (0, 1).
     """
@@ -1320,6 +1322,8 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
                  "the task asks for the relative error: divide by ‖M‖_F, which the singular values give too."),
         _Mistake(r, "with every singular value kept the error is 0, so any target is met: that is the largest k.",
                  "the task asks for the smallest k whose error is below the target."),
+        _Mistake(expected + 1, "that drops one value too many: the tail S[k - 1:] starts inside what M_k keeps.",
+                 "M_k keeps S[0], …, S[k − 1]; its error is made of the values after those."),
     ]
     errors = [*relative, *tails, *(100 * x for x in relative)]
 
@@ -1333,10 +1337,11 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
                            "k is one whole number: how many singular values are kept.")
         value = float(got.reshape(()))
         if not value.is_integer():
-            if any(abs(value - e) <= _hand_tolerance(e) for e in errors if e > 0):
-                return _report(name, False, f"{value:g} is an error, not a rank.",
+            if (any(abs(value - e) <= max(_hand_tolerance(e), 0.05 * e) for e in relative if e > 0)  # 2 digits do
+                    or any(abs(value - e) <= _hand_tolerance(e) for e in errors if e > 0)):
+                return _report(name, False, f"{value:.10g} is an error, not a rank.",
                                "the answer is k, the number of singular values kept, not the error it leaves.")
-            return _report(name, False, f"{value:g} is not a whole number.",
+            return _report(name, False, f"{value:.10g} is not a whole number.",
                            "k counts singular values, so it is a whole number (an int).")
         k = int(value)
         if k == expected:
@@ -1345,9 +1350,12 @@ def check_smallest_rank(answer, M: torch.Tensor, target: float) -> Verdict:
         if not 0 <= k <= r:
             return _report(name, False, f"k = {k} is not a rank of this {M64.shape[0]}×{M64.shape[1]} matrix.",
                            f"k counts the singular values kept: from 0 to min(m, n) = {r}.")
-        for m in mistakes:  # the first whose k is this one (a mistake that gives the right k is no mistake here)
-            if m.value == k:
-                return _report(name, False, m.detail, m.hint)
+        hits = [m for m in mistakes if m.value == k]  # (a mistake that gives the right k is no mistake here)
+        if len(hits) == 1:
+            return _report(name, False, hits[0].detail, hits[0].hint)
+        if hits:  # this M cannot tell these slips apart: name each, so the hint fits the one made
+            return _report(name, False, f"more than one slip gives k = {k} here: " + " Or: ".join(m.detail for m in hits),
+                           " Or: ".join(m.hint for m in hits))
         return _report(name, False, f"k = {k} is not the smallest k with a relative error below {target:g}.",
                        "for each k, the relative error is √(σ_{k+1}² + …) / √(σ₁² + …): find the first k "
                        "where it is below the target.")

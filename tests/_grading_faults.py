@@ -1,10 +1,13 @@
 """Break what tests/test_grading.py's hub test guards, to show that it fails (a pytest plugin, not a test).
 
-    GDLA_GRADING_FAULT=no-exchange PYTHONPATH=tests python -m pytest -p _grading_faults tests/test_grading.py -k hub
+    GDLA_GRADING_FAULT=other-exchange PYTHONPATH=tests python -m pytest -p _grading_faults tests/test_grading.py -k hub
     GDLA_GRADING_FAULT=no-hidden-tests ...  # the hidden asserts replaced by `pass`: a wrong answer scores
     GDLA_GRADING_FAULT=one-name ...         # no naming line: every student is the servers' OS user
     GDLA_GRADING_FAULT=no-reset ...         # the course folder does not undo the naming line for the instructor
 
+other-exchange: the students' servers are given settings naming another exchange folder than the
+instructor's (an image built with a wrong path): their Fetch finds nothing. (Leaving the setting out
+is no fault on one machine: everyone then shares nbgrader's default folder.)
 Each fault changes only what the test is given (the hub's settings, the course folder's config, the
 generated source), never the test's assertions; each run must fail.
 """
@@ -15,7 +18,7 @@ import os
 
 import pytest
 
-FAULTS = ("no-exchange", "no-hidden-tests", "one-name", "no-reset")
+FAULTS = ("other-exchange", "no-hidden-tests", "one-name", "no-reset")
 
 
 def pytest_configure(config):
@@ -31,10 +34,18 @@ def _fault(monkeypatch):
 
     fault = os.environ["GDLA_GRADING_FAULT"]
     settings = test_grading.hub_nbgrader_config
-    if fault == "no-exchange":
-        monkeypatch.setattr(test_grading, "hub_nbgrader_config",
-                            lambda exchange: "\n".join(line for line in settings(exchange).splitlines()
-                                                       if "Exchange.root" not in line) + "\n")
+    if fault == "other-exchange":
+        import test_jupyterhub
+
+        config = test_jupyterhub._config
+
+        def servers_elsewhere(tmp, port, environment=None):
+            other = tmp / "other-exchange"
+            other.mkdir(mode=0o777, exist_ok=True)
+            (tmp / "etc-jupyter-servers").mkdir(exist_ok=True)
+            (tmp / "etc-jupyter-servers" / "nbgrader_config.py").write_text(settings(other), encoding="utf-8")
+            return config(tmp, port, {**(environment or {}), "JUPYTER_CONFIG_PATH": str(tmp / "etc-jupyter-servers")})
+        monkeypatch.setattr(test_jupyterhub, "_config", servers_elsewhere)
     elif fault == "one-name":
         monkeypatch.setattr(test_grading, "hub_nbgrader_config",
                             lambda exchange: settings(exchange).split("if os.environ")[0])

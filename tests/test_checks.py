@@ -245,7 +245,7 @@ def test_dot_product_accepts_a_correct_float32_loop_over_long_vectors():
 
 # Singular values at which every mistake check_smallest_rank names gives a k of its own (target 0.3):
 # right 7; counted from 0: 6; the part kept: 0; norms subtracted: 2; σ instead of σ²: 5; no square
-# root: 3; the absolute error: 9; the largest k: 10.
+# root: 3; the absolute error: 9; the largest k: 10; one value too many dropped: 8.
 _RANK_VALUES = [4.88, 4.8, 4.17, 2.56, 2.26, 2.19, 2.16, 2.02, 1.17, 0.22]
 _RANK_M = gh.matrix_with_singular_values(_RANK_VALUES, (12, 10), seed=4)
 
@@ -253,13 +253,25 @@ _RANK_M = gh.matrix_with_singular_values(_RANK_VALUES, (12, 10), seed=4)
 @pytest.mark.parametrize(("answer", "words"), [
     (6, "counted from 0"), (0, "part you keep"), (2, "subtracts norms"), (5, "without squaring"),
     (3, "square root is missing"), (9, "absolute error"), (10, "largest k"), (11, "not a rank"),
-    (-1, "not a rank"), (8, "not the smallest k"), (7.5, "not a whole number"),
+    (-1, "not a rank"), (8, "one value too many"), (4, "not the smallest k"), (7.5, "not a whole number"),
     (torch.arange(11.0), "one per k"), ([1, 2], "one whole number"),
 ])
 def test_smallest_rank_names_each_mistake(answer, words, capsys):
     assert gh.check_smallest_rank(answer, _RANK_M, 0.3).ok is False
     out = _one_line(capsys)
     assert out.startswith(gh.checks.FAIL) and words in out, out
+
+
+def test_smallest_rank_names_every_slip_that_gives_the_same_k(capsys):
+    """On notebook 03's A (singular values as printed there) counting from 0, leaving out the root and
+    subtracting norms all give k = 1: the line names the three, so the hint fits the one made."""
+    A = gh.matrix_with_singular_values([2.3398, 0.6873, 0.2592, 0.1177], (5, 4), seed=0)
+    assert gh.check_smallest_rank(1, A, 0.2).ok is False
+    out = _one_line(capsys)
+    assert all(w in out for w in ("more than one slip", "counted from 0", "square root", "subtracts norms")), out
+    assert gh.check_smallest_rank(3, A, 0.2).ok is False  # the absolute error, or one value too many dropped
+    out = _one_line(capsys)
+    assert all(w in out for w in ("more than one slip", "absolute error", "one value too many")), out
 
 
 def test_smallest_rank_names_an_error_handed_in_for_k(capsys):

@@ -559,7 +559,8 @@ def _smallest_ranks(M, target):
     # in the order in which the check names them (the first whose k it is)
     return {"right": right, "off": right - 1, "kept": first(kept), "root": first([x**2 for x in rel]),
             "subtract": first([1 - x for x in kept]), "sigma": first([float(s[k:].sum() / s.sum()) for k in range(r + 1)]),
-            "absolute": first([float(torch.sqrt((s[k:] ** 2).sum())) for k in range(r + 1)]), "largest": r}
+            "absolute": first([float(torch.sqrt((s[k:] ** 2).sum())) for k in range(r + 1)]), "largest": r,
+            "plus": right + 1 if right < r else None}
 
 
 def _c_smallest(kind):
@@ -702,6 +703,7 @@ CASES = {
     ("check_smallest_rank", "one per k"): _c_smallest("list"),
     ("check_smallest_rank", "not a whole number"): _c_smallest("whole"),
     ("check_smallest_rank", "not a rank"): _c_smallest("range"),
+    ("check_smallest_rank", "one value too many"): _c_smallest("plus"),
     ("check_top_singular_pair", "expected a tuple"): _c_pair("single"),
     ("check_top_singular_pair", "swapped"): _c_pair("swapped"),
     ("check_top_singular_pair", "length 1"): _c_pair("length"),
@@ -720,7 +722,8 @@ NOT_AT_P0 = {("check_top_singular_pair", "swapped"),
              # σ instead of σ² gives the right k (Σσ_tail/Σσ is 0.31, 0.11, 0.03 next to 0.30, 0.12, 0.05), and
              # subtracting norms or leaving out the root give k = 1, which the check names "counted from 0".
              ("check_smallest_rank", "subtracts norms"), ("check_smallest_rank", "without squaring"),
-             ("check_smallest_rank", "square root is missing")}
+             ("check_smallest_rank", "square root is missing"),
+             ("check_smallest_rank", "one value too many")}  # at 03's A: 3, named together with the absolute error
 
 
 @pytest.mark.parametrize(("check", "fragment"), sorted(CASES), ids=lambda x: str(x)[:40])
@@ -818,7 +821,8 @@ def _extra_calls():
         lambda: gh.check_rank_k_error(123.0, A3, 2),
         lambda: gh.check_rank_k_error([1.0, 2.0], A3, 2),
         lambda: gh.check_rank_k_error(float(torch.sqrt((s3[2:] ** 2).sum()) / torch.sqrt((s3**2).sum())), A3, 2),
-        lambda: gh.check_smallest_rank(8, R10, 0.3),  # no typical mistake gives 8 there
+        lambda: gh.check_smallest_rank(4, R10, 0.3),  # no typical mistake gives 4 there
+        lambda: gh.check_smallest_rank(9, R10, 0.3),  # the absolute error alone (elsewhere it meets k + 1)
         lambda: gh.check_smallest_rank([1, 2], R10, 0.3),
         lambda: gh.check_top_singular_pair((u7, v7[:-1]), M7),
         lambda: gh.check_top_singular_pair(_power_pair(M7, 1, torch.tensor([1.0, -1, 1, -1], dtype=torch.float64)),
