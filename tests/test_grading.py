@@ -429,8 +429,7 @@ def test_a_class_is_graded_on_the_test_hub(tmp_path):
     servers' OS user (nbgrader's default on such a hub); each must fail."""
     from _browser import CHROMIUM_FLAGS, SCREENSHOTS
     from playwright.sync_api import sync_playwright
-    from test_browser import PAGE_SCRIPT, VIEWPORT
-    from test_jupyterhub import PASSWORD, _config, _requirements, _stop, _wait_for, free_port
+    from test_jupyterhub import _config, _login, _requirements, _stop, _wait_for, free_port
 
     chromium, hub_exe = _requirements()
     shots = SCREENSHOTS / "grading"
@@ -469,14 +468,8 @@ def test_a_class_is_graded_on_the_test_hub(tmp_path):
             pages = {}
             try:
                 for who, how in HUB_STUDENTS.items():
-                    context = browser.new_context(viewport=VIEWPORT)
-                    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:)"), lambda r: r.abort())
-                    context.add_init_script(PAGE_SCRIPT)
-                    page = pages[who] = context.new_page()
-                    page.goto(f"{hub}/hub/login")
-                    page.fill("#username_input", who)
-                    page.fill("#password_input", PASSWORD)
-                    page.click("#login_submit")
+                    _, page = _login(browser, hub, who)  # the hub's login page, as the class test logs in
+                    pages[who] = page
                     page.wait_for_url(re.compile(rf".*/user/{who}/lab.*"), timeout=120_000)
                     _answer_and_submit(page, f"{hub}/user/{who}", tmp_path / "homes" / who, name, answers[how],
                                        visible, last_check, "✅" if how == "right" else "❌")
